@@ -1,0 +1,3 @@
+from pccspend.cli import main
+
+main()

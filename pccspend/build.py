@@ -1,0 +1,173 @@
+"""Building the register into parquet: validate, write a new build folder, swap `current` to it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from pccspend import __version__
+from pccspend.atomic import fsync_dir, swap_symlink
+from pccspend.fy import fy_start
+from pccspend.paths import AWARDS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.register import read_text_csv
+from pccspend.validate import ValidationFailed, expand_covers, validate_register
+
+MONEY = pl.Decimal(18, 2)
+KEEP_BUILDS = 2
+Progress = Callable[[str], None]
+
+
+def register_hash(data: DataDir) -> str:
+    """sha256 over the register's files (names and bytes): what a build and a snapshot came from."""
+    h = hashlib.sha256()
+    for path in data.register_files():
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _flag(col: str) -> pl.Expr:
+    return pl.col(col) == "true"
+
+
+def typed_awards(raw: pl.DataFrame) -> pl.DataFrame:
+    """Awards with real types; `fy_start` (2017 for 2017/18) makes year ranges and sorting cheap."""
+    return (
+        raw.with_columns(
+            pl.col("amount_gbp").cast(MONEY),
+            pl.col("decision_date").str.to_date("%Y-%m-%d"),
+            _flag("is_public").alias("is_public"),
+            pl.col("financial_year").map_elements(fy_start, return_dtype=pl.Int16).alias("fy_start"),
+        )
+        .sort(["area", "fy_start", "award_id"])
+    )
+
+
+def typed_sources(raw: pl.DataFrame) -> pl.DataFrame:
+    return raw.with_columns(pl.col("published_date").str.to_date("%Y-%m-%d")).sort("source_id")
+
+
+def typed_totals(raw: pl.DataFrame) -> pl.DataFrame:
+    return raw.with_columns(
+        pl.col("stated_total_gbp").cast(MONEY),
+        _flag("is_public").alias("is_public"),
+        pl.col("from_year").map_elements(fy_start, return_dtype=pl.Int16).alias("from_fy_start"),
+        pl.col("to_year").map_elements(fy_start, return_dtype=pl.Int16).alias("to_fy_start"),
+    ).sort("total_id")
+
+
+def total_lines(totals: pl.DataFrame, award_ids: list[str]) -> pl.DataFrame:
+    """One row per (stated total, award it covers), with the globs expanded."""
+    pairs = [
+        (t, a)
+        for t, covers in totals.select("total_id", "covers_award_ids").iter_rows()
+        for a in expand_covers(covers, award_ids)
+    ]
+    return pl.DataFrame(pairs, schema={"total_id": pl.String, "award_id": pl.String}, orient="row")
+
+
+def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
+    return (
+        raw.group_by(pl.col("police_force_area").alias("area"))
+        .agg(pl.col("usual_residents_2021").cast(pl.Int64).sum().alias("population"))
+        .sort("area")
+    )
+
+
+def _write_tables(folder: Path, tables: dict[str, pl.DataFrame], progress: Progress) -> None:
+    for name, frame in tables.items():
+        progress(f"writing {name}.parquet ({frame.height:,} rows)")
+        frame.write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
+
+
+def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
+    """Validate the register and publish a new build; on any problem nothing is written."""
+    progress("validating the register")
+    problems = validate_register(data)
+    if problems:
+        raise ValidationFailed(problems)
+    progress("reading the register")
+    awards = typed_awards(read_text_csv(data.register / AWARDS_CSV))
+    sources = typed_sources(read_text_csv(data.register / SOURCES_CSV))
+    totals = typed_totals(read_text_csv(data.register / TOTALS_CSV))
+    pop_csv = data.reference / POPULATION_CSV
+    population = (
+        population_by_area(read_text_csv(pop_csv))
+        if pop_csv.exists()
+        else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
+    )
+    tables = {
+        "awards": awards,
+        "sources": sources,
+        "stated_totals": totals,
+        "stated_total_lines": total_lines(totals, awards["award_id"].to_list()),
+        "population": population,
+    }
+    digest = register_hash(data)
+    info = {
+        "register_sha256": digest,
+        "generator": f"pccspend {__version__}",
+        "data_as_of": str(sources["published_date"].max()) if sources.height else None,
+        "rows": {name: frame.height for name, frame in tables.items()},
+    }
+    data.builds.mkdir(parents=True, exist_ok=True)
+    # Write everything into a hidden folder, then rename it and swap the `current` symlink: a
+    # reader (or a crash) sees the old build or the new one, never a mixture.
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=data.builds))
+    os.chmod(tmp, 0o755)
+    try:
+        _write_tables(tmp, tables, progress)
+        (tmp / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+        for f in tmp.iterdir():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        fsync_dir(tmp)
+        final = data.builds / f"{digest[:12]}-{tmp.name.removeprefix('.tmp-')}"
+        os.rename(tmp, final)
+        fsync_dir(data.builds)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    progress("switching to the new build")
+    swap_symlink(data.current, os.path.relpath(final, data.root))
+    _link_awards_parquet(data)
+    _prune(data, keep=final)
+    progress(f"built {awards.height:,} awards from register {digest[:12]}")
+    return info
+
+
+def _link_awards_parquet(data: DataDir) -> None:
+    """`data/awards.parquet` for people who look for it there; it follows `current`."""
+    link = data.root / "awards.parquet"
+    if not link.is_symlink():
+        link.unlink(missing_ok=True)
+        os.symlink("current/awards.parquet", link)
+
+
+def _prune(data: DataDir, keep: Path) -> None:
+    """Remove all but the newest few builds (and leftovers of interrupted ones)."""
+    builds = sorted(
+        (p for p in data.builds.iterdir() if p.is_dir() and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in builds[KEEP_BUILDS - 1:] + [p for p in builds if p.name.startswith(".tmp-")]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def current_build(data: DataDir) -> dict | None:
+    """The build.json of the current build, or None when nothing has been built."""
+    path = data.current / "build.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def is_stale(data: DataDir) -> bool:
+    """True when there is no build, or the register changed since the current one."""
+    info = current_build(data)
+    return info is None or info["register_sha256"] != register_hash(data)

@@ -1,0 +1,39 @@
+"""Money shown British style: £446,000, £1.32m, £33,445.50."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NOT_STATED = "not stated"
+
+
+def _dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def gbp(value, *, missing: str = NOT_STATED) -> str:
+    """Full amount: £446,000 or £131,073.40 (pence shown only when there are any)."""
+    if value is None:
+        return missing
+    d = _dec(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if d < 0 else ""
+    d = abs(d)
+    text = f"{d:,.2f}"
+    if text.endswith(".00"):
+        text = text[:-3]
+    return f"{sign}£{text}"
+
+
+def gbp_short(value, *, missing: str = NOT_STATED) -> str:
+    """Compact amount for cards and axes: £1.32m from a million up, else the full amount."""
+    if value is None:
+        return missing
+    d = _dec(value)
+    sign = "-" if d < 0 else ""
+    d = abs(d)
+    if d >= 1_000_000:
+        text = f"£{(d / 1_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}m"
+        text = text.replace(".00m", "m")
+    else:
+        return gbp(-d if sign else d)
+    return sign + text

@@ -1,0 +1,58 @@
+"""Where the data lives: the bundled `data/` folder, or the folder `PCCSPEND_DATA` names."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_DATA = PROJECT_ROOT / "data"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+AWARDS_CSV = "awards.csv"
+SOURCES_CSV = "sources.csv"
+TOTALS_CSV = "stated_totals.csv"
+POPULATION_CSV = "census2021_population_by_police_force_area.csv"
+
+
+@dataclass(frozen=True)
+class DataDir:
+    """The layout of one data folder: the register (CSV, the source of truth) and its build."""
+
+    root: Path
+
+    @property
+    def register(self) -> Path:
+        return self.root / "register"
+
+    @property
+    def reference(self) -> Path:
+        return self.root / "reference"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def builds(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def current(self) -> Path:
+        """Symlink to the newest complete build; swapped atomically by `build`."""
+        return self.root / "current"
+
+    def parquet(self, table: str) -> Path:
+        return self.current / f"{table}.parquet"
+
+    def register_files(self) -> list[Path]:
+        files = [self.register / AWARDS_CSV, self.register / SOURCES_CSV, self.register / TOTALS_CSV]
+        pop = self.reference / POPULATION_CSV
+        return files + ([pop] if pop.exists() else [])
+
+
+def data_dir(path: str | os.PathLike | None = None) -> DataDir:
+    """The data folder: an explicit path, else $PCCSPEND_DATA, else the bundled `data/`."""
+    chosen = path or os.environ.get("PCCSPEND_DATA") or BUNDLED_DATA
+    return DataDir(Path(chosen).resolve())

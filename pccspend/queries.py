@@ -1,0 +1,47 @@
+"""The questions in `queries/`: one per `.sql` file, named after the file."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pccspend.paths import QUERIES_DIR
+
+MACRO_FILE = "_filtered_awards.sql"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+class UnknownQuery(KeyError):
+    """No `queries/<name>.sql` file."""
+
+    def __str__(self) -> str:
+        return f"unknown query {self.args[0]!r}; `python -m pccspend query --list` shows them"
+
+
+def query_names() -> list[str]:
+    """Every question, by name (files starting with `_` are shared definitions, not questions)."""
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql") if not p.name.startswith("_"))
+
+
+@functools.cache
+def load_query(name: str) -> str:
+    if name not in query_names():
+        raise UnknownQuery(name)
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@functools.cache
+def query_params(name: str) -> frozenset[str]:
+    """The `$name` parameters a query binds (comments ignored)."""
+    return frozenset(_PARAM.findall(_COMMENT.sub("", load_query(name))))
+
+
+def describe(name: str) -> str:
+    """The one-line description from the comment at the top of the file."""
+    first = load_query(name).lstrip().splitlines()[0]
+    return first.removeprefix("--").strip()
+
+
+def macro_sql() -> str:
+    return (QUERIES_DIR / MACRO_FILE).read_text(encoding="utf-8")

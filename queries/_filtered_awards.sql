@@ -1,0 +1,38 @@
+-- The one filter every question applies (a table macro, created when the database opens).
+-- Empty lists mean "no restriction"; null bounds mean "open". A missing theme, stream or provider
+-- is filtered as 'Not stated', the label the charts show for it.
+create or replace macro filtered_awards(
+    areas,
+    from_fy,
+    to_fy,
+    themes,
+    funding_streams,
+    providers,
+    mechanisms,
+    statuses,
+    min_amount,
+    max_amount,
+    search,
+    include_unpublished
+) as table
+select *
+from awards
+where
+    (len(areas) = 0 or area = any(areas))
+    and (from_fy is null or fy_start >= from_fy)
+    and (to_fy is null or fy_start <= to_fy)
+    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
+    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
+    and (len(providers) = 0 or coalesce(provider, 'Not stated') = any(providers))
+    and (len(mechanisms) = 0 or mechanism = any(mechanisms))
+    and status = any(statuses)
+    and (min_amount is null or amount_gbp >= min_amount)
+    and (max_amount is null or amount_gbp <= max_amount)
+    and (
+        search = ''
+        or contains(
+            lower(concat_ws(' ', service, provider, description)),
+            lower(search)
+        )
+    )
+    and (include_unpublished or is_public)

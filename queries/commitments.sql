@@ -1,0 +1,26 @@
+-- Multi-year commitments: each year's money, committed versus optional extension.
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+final as (
+    select
+        commitment_id,
+        area,
+        service,
+        coalesce(provider, 'Not stated') as provider,
+        financial_year,
+        status,
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count
+    from filtered
+    where commitment_id is not null
+    group by all
+)
+
+select * from final
+order by commitment_id, financial_year, status

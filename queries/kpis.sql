@@ -1,0 +1,22 @@
+-- Headline figures: total spend, awards, providers and awards with no amount.
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+final as (
+    select
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count,
+        count(distinct provider) as provider_count,
+        count(*) filter (where amount_gbp is null) as missing_amount_count,
+        count(distinct area) as area_count,
+        min(financial_year) as first_financial_year,
+        max(financial_year) as last_financial_year
+    from filtered
+)
+
+select * from final

@@ -1,0 +1,55 @@
+-- Each total a document states beside the sum of the lines it covers, and the difference.
+-- Scoped by area, years and publication only: a reconciliation is of the document's own lines.
+with totals as (
+    select *
+    from stated_totals
+    where
+        (len($areas) = 0 or area = any($areas))
+        and ($from_fy is null or to_fy_start >= $from_fy)
+        and ($to_fy is null or from_fy_start <= $to_fy)
+        and ($include_unpublished or is_public)
+),
+
+lines as (
+    select
+        stated_total_lines.total_id,
+        sum(awards.amount_gbp) as line_sum_gbp,
+        count(*) as line_count,
+        count(*) filter (where awards.amount_gbp is null) as missing_amount_count
+    from stated_total_lines
+    inner join awards on stated_total_lines.award_id = awards.award_id
+    group by 1
+),
+
+sources as (
+    select * from sources
+),
+
+final as (
+    select
+        totals.total_id,
+        totals.area,
+        totals.from_year,
+        totals.to_year,
+        totals.funding_stream,
+        totals.status,
+        totals.total_kind,
+        totals.description,
+        totals.stated_total_gbp,
+        lines.line_sum_gbp,
+        totals.stated_total_gbp - lines.line_sum_gbp as difference_gbp,
+        coalesce(lines.line_count, 0) as line_count,
+        coalesce(lines.missing_amount_count, 0) as missing_amount_count,
+        totals.amount_note,
+        totals.source_id,
+        sources.title as source_title,
+        sources.file_name as source_file,
+        totals.source_locator,
+        totals.is_public
+    from totals
+    left join lines on totals.total_id = lines.total_id
+    left join sources on totals.source_id = sources.source_id
+)
+
+select * from final
+order by area, from_year, total_id

@@ -1,0 +1,21 @@
+-- Spend and award counts by funding stream (a missing funding stream shows as 'Not stated').
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+final as (
+    select
+        coalesce(funding_stream, 'Not stated') as funding_stream,
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count,
+        count(*) filter (where amount_gbp is null) as missing_amount_count
+    from filtered
+    group by 1
+)
+
+select * from final
+order by amount_gbp desc nulls last, funding_stream

@@ -1,0 +1,28 @@
+-- Spend and share of spend by mechanism (e.g. how much was single tender).
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+by_mechanism as (
+    select
+        mechanism,
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count,
+        count(*) filter (where amount_gbp is null) as missing_amount_count
+    from filtered
+    group by 1
+),
+
+final as (
+    select
+        *,
+        round(amount_gbp / nullif(sum(amount_gbp) over (), 0), 4)::double as share_of_spend
+    from by_mechanism
+)
+
+select * from final
+order by amount_gbp desc nulls last, mechanism

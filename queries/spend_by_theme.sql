@@ -1,0 +1,21 @@
+-- Spend and award counts by theme (a missing theme shows as 'Not stated').
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+final as (
+    select
+        coalesce(theme, 'Not stated') as theme,
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count,
+        count(*) filter (where amount_gbp is null) as missing_amount_count
+    from filtered
+    group by 1
+)
+
+select * from final
+order by amount_gbp desc nulls last, theme

@@ -1,0 +1,23 @@
+-- The drill-down hierarchy: theme, then funding stream, then service.
+with filtered as (
+    select *
+    from filtered_awards(
+        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
+        $statuses, $min_amount, $max_amount, $search, $include_unpublished
+    )
+),
+
+final as (
+    select
+        coalesce(theme, 'Not stated') as theme,
+        coalesce(funding_stream, 'Not stated') as funding_stream,
+        service,
+        sum(amount_gbp) as amount_gbp,
+        count(*) as award_count,
+        count(*) filter (where amount_gbp is null) as missing_amount_count
+    from filtered
+    group by 1, 2, 3
+)
+
+select * from final
+order by theme, funding_stream, amount_gbp desc nulls last, service
