@@ -12,6 +12,8 @@ from pccspend.build import is_stale
 from pccspend.paths import data_dir
 from pccspend.validate import ValidationFailed, validate_register
 
+FORMATS = ("table", "csv", "json")
+
 DATA_OPTION = click.option(
     "--data",
     "data_path",
@@ -62,3 +64,84 @@ def build(data_path: str | None, if_stale: bool) -> None:
         sys.exit(1)
     rows = ", ".join(f"{n} {k}" for k, n in info["rows"].items())
     click.echo(f"Built {data.current.resolve().name}: {rows}.")
+
+
+def _fail(message: str) -> None:
+    """A one-line error and exit status 2: for things the user typed."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the queries with what each answers.")
+@click.option("--area", "areas", multiple=True, help="Police force area (repeatable).")
+@click.option("--year", help="One financial year, e.g. 2017/18.")
+@click.option("--from-year", help="First financial year of a range.")
+@click.option("--to-year", help="Last financial year of a range.")
+@click.option("--theme", "themes", multiple=True, help="victims, offenders, communities or 'Not stated' (repeatable).")
+@click.option("--stream", "streams", multiple=True, help="Funding stream (repeatable).")
+@click.option("--provider", "providers", multiple=True, help="Provider, exactly as in the register (repeatable).")
+@click.option("--mechanism", "mechanisms", multiple=True, help="Mechanism, e.g. 'single tender action' (repeatable).")
+@click.option("--status", "statuses", multiple=True, help="Status (repeatable; default awarded, committed, planned).")
+@click.option("--include-extensions", is_flag=True, help="Count optional-extension money too.")
+@click.option("--include-unpublished", is_flag=True, help="Include awards not approved for publication.")
+@click.option("--min-amount", type=click.FLOAT, help="Only awards of at least this many pounds.")
+@click.option("--max-amount", type=click.FLOAT, help="Only awards of at most this many pounds.")
+@click.option("--search", default="", help="Text to find in service, provider or description.")
+@click.option("--top", "top_n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Providers listed before 'All others' (spend_by_provider).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@DATA_OPTION
+def query(name, list_queries, areas, year, from_year, to_year, themes, streams, providers, mechanisms,
+          statuses, include_extensions, include_unpublished, min_amount, max_amount, search, top_n, fmt,
+          data_path):
+    """Run one question from queries/ with filters, e.g. `query spend_by_theme --year 2017/18`."""
+    from decimal import Decimal
+
+    from pccspend.db import Database, NoBuild
+    from pccspend.filters import Filters, filter_options, unknown_values
+    from pccspend.queries import UnknownQuery, describe, query_names
+
+    if list_queries:
+        width = max(map(len, query_names()))
+        for q in query_names():
+            click.echo(f"{q:<{width}}  {describe(q)}")
+        return
+    if not name:
+        _fail("name a query (see `python -m pccspend query --list`)")
+    if name not in query_names():
+        _fail(str(UnknownQuery(name)))
+    if year and (from_year or to_year):
+        _fail("give --year or --from-year/--to-year, not both")
+    filters = Filters(
+        areas=areas, from_year=year or from_year, to_year=year or to_year, themes=themes,
+        funding_streams=streams, providers=providers, mechanisms=mechanisms, statuses=statuses,
+        include_extensions=include_extensions, include_unpublished=include_unpublished,
+        min_amount=None if min_amount is None else Decimal(str(min_amount)),
+        max_amount=None if max_amount is None else Decimal(str(max_amount)),
+        search=search,
+    )
+    try:
+        db = Database(data_dir(data_path))
+    except NoBuild as exc:
+        _fail(str(exc))
+    problems = unknown_values(filters, filter_options(db))
+    if problems:
+        _fail("; ".join(problems))
+    click.echo(render(db.query(name, filters, top_n=top_n), fmt), nl=False)
+
+
+def render(frame, fmt: str) -> str:
+    """A query result as text: a readable table (money as £), CSV, or JSON records."""
+    import polars as pl
+
+    from pccspend.money import formatted
+    from pccspend.tabular import to_csv_bytes, to_json_bytes
+
+    if fmt == "csv":
+        return to_csv_bytes(frame).decode("utf-8-sig")
+    if fmt == "json":
+        return to_json_bytes(frame).decode("utf-8")
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60,
+                   tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        return f"{formatted(frame)}\n"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pccspend import vocab
 from pccspend.fy import fy_start, is_financial_year
 
 MAX_TEXT = 200  # longer free text is cut: no filter value needs more, and it bounds the work
-NO_YEAR = -1  # a year bound no financial year can meet
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,8 @@ class Filters:
         """The `$name` parameters of `filtered_awards`, values bound as values (lists as lists)."""
         return {
             "areas": list(self.areas),
-            "from_fy": _fy_or_none(self.from_year),
-            "to_fy": _fy_or_none(self.to_year),
+            "from_fy": _fy_or_none(self.from_year, never=9999),
+            "to_fy": _fy_or_none(self.to_year, never=-1),
             "themes": list(self.themes),
             "funding_streams": list(self.funding_streams),
             "providers": list(self.providers),
@@ -64,12 +63,52 @@ class Filters:
         return self.replace(include_unpublished=False)
 
 
-def _fy_or_none(year: str | None) -> int | None:
-    # A malformed year matches nothing rather than failing: callers that take user input
-    # (CLI, URL) check years first and say what is wrong.
+def _fy_or_none(year: str | None, never: int) -> int | None:
+    # A malformed year bound matches nothing rather than failing (`never` is a bound no year
+    # meets): callers that take user input (CLI, URL) check years first and say what is wrong.
     if not year:
         return None
-    return fy_start(year) if is_financial_year(year) else NO_YEAR
+    return fy_start(year) if is_financial_year(year) else never
 
 
 ALL = Filters()
+
+
+def unknown_values(filters: Filters, options: dict[str, set[str]]) -> list[str]:
+    """What in `filters` names nothing that exists, one sentence each (empty: all known).
+
+    `options` maps filter name (area, theme, funding_stream, provider, mechanism, status) to the
+    values that exist; the query layer itself never needs this (an unknown value matches no rows),
+    but people typing values (CLI, URL) deserve to be told."""
+    problems = []
+    for name, values in (
+        ("area", filters.areas),
+        ("theme", filters.themes),
+        ("funding_stream", filters.funding_streams),
+        ("provider", filters.providers),
+        ("mechanism", filters.mechanisms),
+        ("status", filters.statuses),
+    ):
+        known = options.get(name, set())
+        for value in values:
+            if value not in known:
+                shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+                problems.append(f"unknown {name} {value!r} (known: {shown})")
+    for name, year in (("year", filters.from_year), ("year", filters.to_year)):
+        if year and not is_financial_year(year):
+            problems.append(f"{name} {year!r} is not a financial year like 2017/18")
+    if filters.from_year and filters.to_year and is_financial_year(filters.from_year) \
+            and is_financial_year(filters.to_year) and filters.from_year > filters.to_year:
+        problems.append(f"from-year {filters.from_year} is after to-year {filters.to_year}")
+    return problems
+
+
+def filter_options(db) -> dict[str, set[str]]:
+    """Every value each filter can take, from the whole register (see queries/filter_options.sql)."""
+    options: dict[str, set[str]] = {"status": set(vocab.STATUSES)}
+    for name, value in db.query("filter_options").iter_rows():
+        options.setdefault(name, set()).add(value)
+    options["theme"] = options.get("theme", set()) | set(vocab.THEMES)
+    options["mechanism"] = options.get("mechanism", set()) | set(vocab.MECHANISMS)
+    options["funding_stream"] = options.get("funding_stream", set()) | set(vocab.FUNDING_STREAMS)
+    return options

@@ -37,3 +37,18 @@ def gbp_short(value, *, missing: str = NOT_STATED) -> str:
     else:
         return gbp(-d if sign else d)
     return sign + text
+
+
+def money_columns(columns) -> list[str]:
+    """Columns that hold money, by the project's naming rule (`*_gbp`)."""
+    return [c for c in columns if c.endswith("_gbp")]
+
+
+def formatted(frame):
+    """A copy of a polars frame with money columns as British £ text, for reading not sums."""
+    import polars as pl
+
+    return frame.with_columns(
+        pl.col(c).map_elements(lambda v: gbp(v, missing=""), return_dtype=pl.String, skip_nulls=False)
+        for c in money_columns(frame.columns)
+    )
