@@ -54,6 +54,13 @@ EXPECTED = {
     "spend_by_year": (FILTER_PARAMS, ["financial_year", "theme", "amount_gbp", *COUNTS]),
     "spend_by_year_and_stream": (FILTER_PARAMS, ["financial_year", "funding_stream", "amount_gbp", *COUNTS]),
     "theme_stream_service": (FILTER_PARAMS, ["theme", "funding_stream", "service", "amount_gbp", *COUNTS]),
+    "year_on_year": (FILTER_PARAMS, [
+        "financial_year", "amount_gbp", *COUNTS, "previous_amount_gbp", "change_gbp", "change_share",
+    ]),
+    "source_documents": (FILTER_PARAMS, [
+        "source_id", "title", "publisher", "published_date", "kind", "file_name", "url", "reference",
+        "amount_gbp", *COUNTS,
+    ]),
 }
 ALL_PUBLIC = Filters()
 EXT = Filters(include_extensions=True)

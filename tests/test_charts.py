@@ -1,0 +1,86 @@
+"""Chart builders: pure DataFrame -> Figure, same colours everywhere, British £, friendly empties."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from pccspend import charts, vocab
+from pccspend.filters import Filters
+
+
+def test_money_ticks_are_round_and_british():
+    assert charts.money_ticks(0, 2_300_000) == (
+        [0, 500000, 1000000, 1500000, 2000000, 2500000],
+        ["£0", "£500,000", "£1m", "£1.5m", "£2m", "£2.5m"],
+    )
+    assert charts.money_ticks(-350_000, 100_000)[1] == [
+        "-£400,000", "-£300,000", "-£200,000", "-£100,000", "£0", "£100,000"]
+    assert charts.money_ticks(0, 0) == ([0.0], ["£0"])
+
+
+def test_theme_chart_uses_theme_colours_and_carries_raw_values(db):
+    fig = charts.spend_by_theme_chart(db.query("spend_by_theme"))
+    bar = fig.data[0]
+    assert [c[0] for c in bar.customdata] == ["Not stated", "victims", "offenders", "communities"]
+    assert list(bar.y) == ["Not stated", "Victims", "Offenders", "Communities"]
+    assert list(bar.marker.color) == [vocab.THEME_COLOURS[t] for t in ("Not stated", "victims", "offenders", "communities")]
+    assert list(bar.text) == ["£2,012,636", "£1,305,117", "£617,791", "£350,600"]
+    assert bar.customdata[1][1] == "£1,305,117<br>17 awards"
+
+
+def test_same_colour_for_a_theme_on_every_chart(db):
+    by_year = charts.spend_by_year_chart(db.query("spend_by_year"), "theme")
+    colours = {trace.name: trace.marker.color for trace in by_year.data}
+    assert colours == {"Victims": "#0072B2", "Offenders": "#D55E00", "Communities": "#009E73", "Not stated": "#999999"}
+    streams = charts.spend_by_year_chart(db.query("spend_by_year_and_stream"), "funding_stream")
+    assert {t.name: t.marker.color for t in streams.data} == {
+        s: vocab.STREAM_COLOURS[s] for s in streams_in(db.query("spend_by_year_and_stream"))}
+
+
+def streams_in(frame):
+    return set(frame["funding_stream"])
+
+
+def test_missing_amounts_are_said_not_drawn_as_zero_spend(db):
+    fig = charts.spend_by_funding_stream_chart(db.query("spend_by_funding_stream"))
+    texts = dict(zip([c[0] for c in fig.data[0].customdata], fig.data[0].text))
+    assert texts["Youth Fund"] == "amount not stated"
+    assert texts["Crime and Disorder Reduction Grants"] == "£1,312,248"
+
+
+@pytest.mark.parametrize("builder", [
+    charts.spend_by_theme_chart, charts.spend_by_funding_stream_chart, charts.spend_by_year_chart,
+    charts.top_providers_chart, charts.mechanism_share_chart, charts.hierarchy_chart,
+    charts.stream_by_theme_chart, charts.commitments_chart, charts.area_chart,
+    charts.reconciliation_chart, charts.data_gaps_chart,
+])
+def test_empty_results_give_a_friendly_empty_figure(db, builder):
+    query = {
+        charts.spend_by_theme_chart: "spend_by_theme", charts.spend_by_funding_stream_chart: "spend_by_funding_stream",
+        charts.spend_by_year_chart: "spend_by_year", charts.top_providers_chart: "spend_by_provider",
+        charts.mechanism_share_chart: "spend_by_mechanism", charts.hierarchy_chart: "theme_stream_service",
+        charts.stream_by_theme_chart: "theme_stream_service", charts.commitments_chart: "commitments",
+        charts.area_chart: "area_comparison", charts.reconciliation_chart: "reconciliation",
+        charts.data_gaps_chart: "data_quality",
+    }[builder]
+    nothing = Filters(areas=("Nowhere",))
+    frame = db.query(query, nothing, top_n=10)
+    assert frame.is_empty()
+    fig = builder(frame)
+    assert len(fig.data) == 0
+    assert "Nothing matches" in fig.layout.annotations[0].text or "No " in fig.layout.annotations[0].text
+
+
+def test_coverage_caption(db):
+    assert charts.coverage(db.query("spend_by_theme")) == "based on 51 awards, 5 without an amount"
+    one = pl.DataFrame({"amount_gbp": [None]}, schema={"amount_gbp": pl.Float64})
+    assert charts.coverage(one) == "based on 1 award, 1 without an amount"
+
+
+def test_labels_are_escaped_for_hover_and_ticks():
+    frame = pl.DataFrame({"provider": ["<script>x</script>"], "amount_gbp": [10.0], "award_count": [1],
+                          "missing_amount_count": [0], "provider_rank": [1], "provider_count": [1]})
+    fig = charts.top_providers_chart(frame)
+    assert fig.data[0].y[0] == "&lt;script&gt;x&lt;/script&gt;"
+    assert fig.data[0].customdata[0][0] == "<script>x</script>"  # the raw value, for filtering
