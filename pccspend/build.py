@@ -14,7 +14,6 @@ import polars as pl
 
 from pccspend import __version__
 from pccspend.atomic import fsync_dir, swap_symlink
-from pccspend.fy import fy_start
 from pccspend.paths import AWARDS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.register import read_text_csv
 from pccspend.validate import ValidationFailed, expand_covers, validate_register
@@ -28,8 +27,17 @@ def register_hash(data: DataDir) -> str:
     """sha256 over the register's files (names and bytes): what a build and a snapshot came from."""
     h = hashlib.sha256()
     for path in data.register_files():
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        h.update(path.name.encode() + b"\0")
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 24):
+                h.update(block)
+        h.update(b"\0")
     return h.hexdigest()
+
+
+def _fy_start(col: str) -> pl.Expr:
+    """2017 for "2017/18" (the register is validated first, so the text is well formed)."""
+    return pl.col(col).str.slice(0, 4).cast(pl.Int16)
 
 
 def _flag(col: str) -> pl.Expr:
@@ -43,7 +51,7 @@ def typed_awards(raw: pl.DataFrame) -> pl.DataFrame:
             pl.col("amount_gbp").cast(MONEY),
             pl.col("decision_date").str.to_date("%Y-%m-%d"),
             _flag("is_public").alias("is_public"),
-            pl.col("financial_year").map_elements(fy_start, return_dtype=pl.Int16).alias("fy_start"),
+            _fy_start("financial_year").alias("fy_start"),
         )
         .sort(["area", "fy_start", "award_id"])
     )
@@ -57,8 +65,8 @@ def typed_totals(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.with_columns(
         pl.col("stated_total_gbp").cast(MONEY),
         _flag("is_public").alias("is_public"),
-        pl.col("from_year").map_elements(fy_start, return_dtype=pl.Int16).alias("from_fy_start"),
-        pl.col("to_year").map_elements(fy_start, return_dtype=pl.Int16).alias("to_fy_start"),
+        _fy_start("from_year").alias("from_fy_start"),
+        _fy_start("to_year").alias("to_fy_start"),
     ).sort("total_id")
 
 

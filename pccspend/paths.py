@@ -14,6 +14,8 @@ AWARDS_CSV = "awards.csv"
 SOURCES_CSV = "sources.csv"
 TOTALS_CSV = "stated_totals.csv"
 POPULATION_CSV = "census2021_population_by_police_force_area.csv"
+FUNDING_STREAMS_CSV = "funding_streams.csv"  # the office's own streams, beside the built-in ones
+IMPORT_MAPPING_CSV = "import_mapping.csv"  # the office's theme rules for imports (not built)
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class DataDir:
 
     def register_files(self) -> list[Path]:
         files = [self.register / AWARDS_CSV, self.register / SOURCES_CSV, self.register / TOTALS_CSV]
-        pop = self.reference / POPULATION_CSV
-        return files + ([pop] if pop.exists() else [])
+        optional = [self.register / FUNDING_STREAMS_CSV, self.reference / POPULATION_CSV]
+        return files + [p for p in optional if p.exists()]
 
 
 def data_dir(path: str | os.PathLike | None = None) -> DataDir:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import polars as pl
+
+from pccspend import vocab
+from pccspend.paths import FUNDING_STREAMS_CSV
 
 AWARD_COLUMNS = [
     "award_id", "commitment_id", "area", "funder", "financial_year", "theme", "plan_priority",
@@ -21,29 +25,63 @@ TOTAL_COLUMNS = [
     "is_public",
 ]
 POPULATION_COLUMNS = ["police_force_area", "local_authority", "usual_residents_2021"]
+FUNDING_STREAM_COLUMNS = ["funding_stream", "description"]
 
 
 class RegisterReadError(Exception):
     """A register file that cannot be read as CSV at all."""
 
 
-def read_text_csv(path: Path) -> pl.DataFrame:
-    """Every column as text; an empty cell is null. Leading/trailing spaces are kept (validated)."""
+BLOCK = 1 << 24
+
+
+def check_text_file(path: Path) -> None:
+    """Fail with a clear message unless `path` is non-empty UTF-8 text (read in blocks: files may be large)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    seen = 0
+    non_space = False
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            while block := fh.read(BLOCK):
+                if b"\x00" in block:
+                    raise RegisterReadError(f"{path}: binary content (NUL byte); expected a UTF-8 CSV file")
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    raise RegisterReadError(f"{path}: not UTF-8 text (byte {seen + exc.start})") from None
+                non_space = non_space or bool(block.strip())
+                seen += len(block)
+            decoder.decode(b"", final=True)
     except FileNotFoundError:
         raise RegisterReadError(f"{path}: file not found") from None
-    if b"\x00" in raw:
-        raise RegisterReadError(f"{path}: binary content (NUL byte); expected a UTF-8 CSV file")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RegisterReadError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    if not raw.strip():
+    except UnicodeDecodeError:
+        raise RegisterReadError(f"{path}: not UTF-8 text (truncated character at the end)") from None
+    if not non_space:
         raise RegisterReadError(f"{path}: empty file; expected a header row")
+
+
+def read_text_csv(path: Path) -> pl.DataFrame:
+    """Every column as text; an empty cell is null. Leading/trailing spaces are kept (validated)."""
+    check_text_file(path)
     try:
-        return pl.read_csv(
-            raw, infer_schema=False, empty_string_is_null=True, raise_if_empty=True,
-        )
+        return pl.read_csv(path, infer_schema=False, empty_string_is_null=True, raise_if_empty=True)
     except Exception as exc:  # polars raises several error types for malformed CSV
         raise RegisterReadError(f"{path}: not a readable CSV file: {exc}") from None
+
+
+def funding_streams(register: Path) -> dict[str, str]:
+    """Every funding stream the register may use: the built-in ones (vocab.FUNDING_STREAMS) plus
+    the office's own in `funding_streams.csv`, each with its description. A broken office file
+    adds nothing here; validation reports it."""
+    streams = dict(vocab.FUNDING_STREAMS)
+    path = register / FUNDING_STREAMS_CSV
+    if path.exists():
+        try:
+            office = read_text_csv(path)
+        except RegisterReadError:
+            return streams
+        if set(FUNDING_STREAM_COLUMNS) <= set(office.columns):
+            for name, description in office.select(FUNDING_STREAM_COLUMNS).iter_rows():
+                if name and name not in streams:
+                    streams[name] = description or ""
+    return streams

@@ -11,10 +11,10 @@ import polars as pl
 
 from pccspend import vocab
 from pccspend.fy import is_financial_year
-from pccspend.paths import AWARDS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.register import (
     AWARD_COLUMNS, POPULATION_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, RegisterReadError,
-    read_text_csv,
+    funding_streams, read_text_csv,
 )
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
@@ -73,12 +73,13 @@ def trimmed() -> pa.Check:
 
 
 def financial_year() -> pa.Check:
-    return pa.Check(
-        lambda data: data.lazyframe.select(
-            pl.col(data.key).map_elements(is_financial_year, return_dtype=pl.Boolean).fill_null(True)
-        ),
-        error="financial year must be YYYY/YY with consecutive years, e.g. 2017/18",
-    )
+    # Vectorised (not map_elements): the register may hold millions of rows.
+    def consecutive(c: pl.Expr) -> pl.Expr:
+        first = c.str.slice(0, 4).cast(pl.Int32, strict=False)
+        second = c.str.slice(5, 2).cast(pl.Int32, strict=False)
+        return c.str.contains(r"^\d{4}/\d{2}$") & ((first + 1) % 100 == second)
+
+    return _check(consecutive, "financial year must be YYYY/YY with consecutive years, e.g. 2017/18")
 
 
 def iso_date() -> pa.Check:
@@ -98,21 +99,21 @@ def amount() -> list[pa.Check]:
 BOOL = one_of(["true", "false"], "is_public")
 
 
-def _col(required: bool, *checks: pa.Check, unique: bool = False) -> pa.Column:
-    return pa.Column(str, checks=[trimmed(), *checks], nullable=not required, unique=unique)
+def _col(required: bool, *checks: pa.Check) -> pa.Column:
+    return pa.Column(str, checks=[trimmed(), *checks], nullable=not required)
 
 
-def award_schema(source_ids: list[str]) -> pa.DataFrameSchema:
+def award_schema(source_ids: list[str], streams=vocab.FUNDING_STREAMS) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "award_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only"), unique=True),
+            "award_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only")),
             "commitment_id": _col(False, matches(ID_RE, "id: letters, digits and . _ / - only")),
             "area": _col(True),
             "funder": _col(True),
             "financial_year": _col(True, financial_year()),
             "theme": _col(False, one_of(vocab.THEMES, "theme")),
             "plan_priority": _col(False),
-            "funding_stream": _col(False, one_of(vocab.FUNDING_STREAMS, "funding_stream")),
+            "funding_stream": _col(False, one_of(streams, "funding_stream")),
             "service": _col(True),
             "description": _col(False),
             "provider": _col(False),
@@ -135,7 +136,7 @@ def award_schema(source_ids: list[str]) -> pa.DataFrameSchema:
 
 SOURCE_SCHEMA = pa.DataFrameSchema(
     {
-        "source_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only"), unique=True),
+        "source_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only")),
         "title": _col(True),
         "publisher": _col(True),
         "published_date": _col(True, iso_date()),
@@ -148,10 +149,10 @@ SOURCE_SCHEMA = pa.DataFrameSchema(
 )
 
 
-def totals_schema(source_ids: list[str]) -> pa.DataFrameSchema:
+def totals_schema(source_ids: list[str], streams=vocab.FUNDING_STREAMS) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
-            "total_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only"), unique=True),
+            "total_id": _col(True, matches(ID_RE, "id: letters, digits and . _ / - only")),
             "source_id": _col(True, _check(lambda c: c.is_in(source_ids), "source_id must name a row of sources.csv")),
             "source_locator": _col(True),
             "total_kind": _col(True, one_of(vocab.TOTAL_KINDS, "total_kind")),
@@ -159,7 +160,7 @@ def totals_schema(source_ids: list[str]) -> pa.DataFrameSchema:
             "area": _col(True),
             "from_year": _col(True, financial_year()),
             "to_year": _col(True, financial_year()),
-            "funding_stream": _col(False, one_of(vocab.FUNDING_STREAMS, "funding_stream")),
+            "funding_stream": _col(False, one_of(streams, "funding_stream")),
             "status": _col(True, one_of(vocab.STATUSES, "status")),
             "covers_award_ids": _col(True),
             "stated_total_gbp": _col(True, *amount()),
@@ -189,7 +190,35 @@ _PANDERA_RULES = {
 }
 
 
+CHUNK_ROWS = 200_000  # pandera's failure bookkeeping grows with the frame; chunks bound memory
+
+
+# Id columns that must be unique: checked over the whole file, not per chunk.
+UNIQUE = {"awards.csv": "award_id", "sources.csv": "source_id", "stated_totals.csv": "total_id"}
+
+
 def _run_schema(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str) -> list[Problem]:
+    """Every failure of `schema` over `df`, validated in chunks (uniqueness is checked whole)."""
+    out = _duplicates(df, file, UNIQUE.get(file))
+    if df.height <= CHUNK_ROWS:
+        return out + _run_chunk(schema, df, file, 0)
+    column_problems = _run_chunk(schema, df.head(0), file, 0)  # missing/unknown columns, once
+    if column_problems:
+        return out + column_problems
+    for offset in range(0, df.height, CHUNK_ROWS):
+        out += _run_chunk(schema, df.slice(offset, CHUNK_ROWS), file, offset)
+    return out
+
+
+def _duplicates(df: pl.DataFrame, file: str, name: str | None) -> list[Problem]:
+    if name is None or name not in df.columns:
+        return []
+    dup = df.select(pl.col(name)).with_row_index("_row").filter(
+        pl.col(name).is_duplicated() & pl.col(name).is_not_null())
+    return [Problem(file, r + 2, name, v, _PANDERA_RULES["field_uniqueness"]) for r, v in dup.iter_rows()]
+
+
+def _run_chunk(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str, offset: int) -> list[Problem]:
     try:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
@@ -205,27 +234,29 @@ def _run_schema(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str) -> list
             if check.startswith("dtype("):
                 continue  # every column is read as text; a dtype failure only echoes a missing column
             index = case["index"]
-            row = None if index is None else int(index) + 2
+            row = None if index is None else int(index) + 2 + offset
             out.append(Problem(file, row, column, None if value is None else str(value), rule))
         return out
     return []
 
 
 def _cross_award_rules(awards: pl.DataFrame) -> list[Problem]:
-    """Rules between columns of one award row."""
+    """Rules between columns of one award row (vectorised: the register may be large)."""
+    if not {"provider", "provider_sector", "status", "amount_gbp"} <= set(awards.columns):
+        return []
+    rules = [
+        (pl.col("provider").is_not_null() & pl.col("provider_sector").is_null(), "provider_sector",
+         "provider_sector is required when a provider is named"),
+        (pl.col("provider_sector").is_not_null() & pl.col("provider").is_null(), "provider_sector",
+         "provider_sector given without a provider"),
+        ((pl.col("status") == "planned") & pl.col("amount_gbp").is_not_null(), "amount_gbp",
+         "a planned award carries no amount; record an agreed amount as committed"),
+    ]
     out = []
-    cols = set(awards.columns)
-    need = {"provider", "provider_sector", "status", "amount_gbp"}
-    if not need <= cols:
-        return out
-    for i, row in enumerate(awards.iter_rows(named=True)):
-        r = i + 2
-        if row["provider"] and not row["provider_sector"]:
-            out.append(Problem(AWARDS_CSV, r, "provider_sector", None, "provider_sector is required when a provider is named"))
-        if row["provider_sector"] and not row["provider"]:
-            out.append(Problem(AWARDS_CSV, r, "provider_sector", row["provider_sector"], "provider_sector given without a provider"))
-        if row["status"] == "planned" and row["amount_gbp"] is not None:
-            out.append(Problem(AWARDS_CSV, r, "amount_gbp", row["amount_gbp"], "a planned award carries no amount; record an agreed amount as committed"))
+    indexed = awards.with_row_index("_row")
+    for broken, column, rule in rules:
+        for row, value in indexed.filter(broken).select("_row", column).iter_rows():
+            out.append(Problem(AWARDS_CSV, row + 2, column, value, rule))
     return out
 
 
@@ -286,9 +317,26 @@ def _read(path: Path, problems: list[Problem]) -> pl.DataFrame | None:
         return None
 
 
+# The office's own funding streams (see register.funding_streams), beside the built-in list.
+FUNDING_STREAMS_SCHEMA = pa.DataFrameSchema(
+    {
+        "funding_stream": _col(True, _check(lambda c: ~c.is_in(list(vocab.FUNDING_STREAMS)),
+                                            "already a built-in funding stream (pccspend/vocab.py)")),
+        "description": _col(True),
+    },
+    strict=True,
+    unique=["funding_stream"],
+)
+
+
 def validate_register(data: DataDir) -> list[Problem]:
     """Every problem in the register's files (empty list: the register is valid)."""
     problems: list[Problem] = []
+    streams = funding_streams(data.register)
+    if (data.register / FUNDING_STREAMS_CSV).exists():
+        office_streams = _read(data.register / FUNDING_STREAMS_CSV, problems)
+        if office_streams is not None:
+            problems += _run_schema(FUNDING_STREAMS_SCHEMA, office_streams, FUNDING_STREAMS_CSV)
     sources = _read(data.register / SOURCES_CSV, problems)
     awards = _read(data.register / AWARDS_CSV, problems)
     totals = _read(data.register / TOTALS_CSV, problems)
@@ -298,11 +346,11 @@ def validate_register(data: DataDir) -> list[Problem]:
         if "source_id" in sources.columns:
             source_ids = [s for s in sources["source_id"].to_list() if s]
     if awards is not None:
-        problems += _run_schema(award_schema(source_ids), awards, AWARDS_CSV)
+        problems += _run_schema(award_schema(source_ids, streams), awards, AWARDS_CSV)
         problems += _cross_award_rules(awards)
     broken_rows = {p.row for p in problems if p.file == AWARDS_CSV and p.row}
     if totals is not None:
-        problems += _run_schema(totals_schema(source_ids), totals, TOTALS_CSV)
+        problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
     pop_path = data.reference / POPULATION_CSV
