@@ -14,9 +14,8 @@ import polars as pl
 
 from pccspend import __version__
 from pccspend.atomic import fsync_dir, swap_symlink
-from pccspend.paths import AWARDS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
-from pccspend.register import read_text_csv
-from pccspend.validate import ValidationFailed, expand_covers, validate_register
+from pccspend.paths import DataDir
+from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 KEEP_BUILDS = 2
@@ -70,14 +69,14 @@ def typed_totals(raw: pl.DataFrame) -> pl.DataFrame:
     ).sort("total_id")
 
 
-def total_lines(totals: pl.DataFrame, award_ids: list[str]) -> pl.DataFrame:
+def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
     """One row per (stated total, award it covers), with the globs expanded."""
-    pairs = [
-        (t, a)
-        for t, covers in totals.select("total_id", "covers_award_ids").iter_rows()
-        for a in expand_covers(covers, award_ids)
+    ids = awards.select("award_id")
+    frames = [
+        ids.filter(covers_mask(covers)).select(pl.lit(total_id).alias("total_id"), "award_id")
+        for total_id, covers in totals.select("total_id", "covers_award_ids").iter_rows()
     ]
-    return pl.DataFrame(pairs, schema={"total_id": pl.String, "award_id": pl.String}, orient="row")
+    return pl.concat(frames) if frames else pl.DataFrame(schema={"total_id": pl.String, "award_id": pl.String})
 
 
 def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
@@ -97,24 +96,23 @@ def _write_tables(folder: Path, tables: dict[str, pl.DataFrame], progress: Progr
 def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
     """Validate the register and publish a new build; on any problem nothing is written."""
     progress("validating the register")
-    problems = validate_register(data)
+    problems, raw = check_register(data)
     if problems:
         raise ValidationFailed(problems)
-    progress("reading the register")
-    awards = typed_awards(read_text_csv(data.register / AWARDS_CSV))
-    sources = typed_sources(read_text_csv(data.register / SOURCES_CSV))
-    totals = typed_totals(read_text_csv(data.register / TOTALS_CSV))
-    pop_csv = data.reference / POPULATION_CSV
+    progress("typing the register")
+    awards = typed_awards(raw.pop("awards"))
+    sources = typed_sources(raw.pop("sources"))
+    totals = typed_totals(raw.pop("stated_totals"))
     population = (
-        population_by_area(read_text_csv(pop_csv))
-        if pop_csv.exists()
+        population_by_area(raw["population"])
+        if raw["population"] is not None
         else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
     )
     tables = {
         "awards": awards,
         "sources": sources,
         "stated_totals": totals,
-        "stated_total_lines": total_lines(totals, awards["award_id"].to_list()),
+        "stated_total_lines": total_lines(totals, awards),
         "population": population,
     }
     digest = register_hash(data)

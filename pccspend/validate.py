@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,25 +260,32 @@ def _cross_award_rules(awards: pl.DataFrame) -> list[Problem]:
     return out
 
 
-def expand_covers(pattern_list: str, award_ids: list[str]) -> list[str]:
-    """The award ids a stated total covers: semicolon-separated ids or globs (`CAM-*`)."""
-    matched: list[str] = []
-    for pattern in (p.strip() for p in pattern_list.split(";")):
-        if pattern:
-            matched.extend(a for a in fnmatch.filter(award_ids, pattern) if a not in matched)
-    return matched
+def glob_regex(pattern: str) -> str:
+    """A `covers_award_ids` glob (`*` any text, `?` one character) as an anchored regex."""
+    return "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
+
+
+def covers_mask(pattern_list: str) -> pl.Expr:
+    """True for the award ids a stated total covers: semicolon-separated ids or globs (`CAM-*`)."""
+    patterns = [p.strip() for p in pattern_list.split(";") if p.strip()]
+    return pl.any_horizontal(pl.col("award_id").str.contains(glob_regex(p)) for p in patterns) \
+        if patterns else pl.lit(False)
+
+
+SCOPE_FIELDS = ("source_id", "area", "status", "funding_stream", "financial_year")
 
 
 def _cross_total_rules(totals: pl.DataFrame, awards: pl.DataFrame, broken_rows: set[int]) -> list[Problem]:
     """Each stated total covers at least one award, and only awards inside its stated scope.
 
-    Awards already reported as broken are not judged again here: one message per problem."""
+    Awards already reported as broken are not judged again here: one message per problem.
+    Vectorised per total: the register may hold millions of awards."""
     out = []
     if not set(TOTAL_COLUMNS) <= set(totals.columns) or not set(AWARD_COLUMNS) <= set(awards.columns):
         return out
-    by_id = {a["award_id"]: a for a in awards.iter_rows(named=True) if a["award_id"]}
-    broken_ids = {awards["award_id"][r - 2] for r in broken_rows if 2 <= r < awards.height + 2}
-    ids = list(by_id)
+    ids = awards.select("award_id", *[c for c in SCOPE_FIELDS if c != "award_id"]).with_row_index("_row") \
+        .filter(pl.col("award_id").is_not_null())
+    ok_ids = ids.filter(~pl.col("_row").is_in([r - 2 for r in broken_rows]))
     for i, t in enumerate(totals.iter_rows(named=True)):
         r = i + 2
         fy_ok = is_financial_year(t["from_year"] or "") and is_financial_year(t["to_year"] or "")
@@ -287,25 +294,26 @@ def _cross_total_rules(totals: pl.DataFrame, awards: pl.DataFrame, broken_rows: 
         if not t["covers_award_ids"]:
             continue
         for pattern in (p.strip() for p in t["covers_award_ids"].split(";")):
-            if pattern and not fnmatch.filter(ids, pattern):
+            if pattern and ids.filter(pl.col("award_id").str.contains(glob_regex(pattern))).height == 0:
                 out.append(Problem(TOTALS_CSV, r, "covers_award_ids", pattern, "matches no award_id in awards.csv"))
-        for award_id in expand_covers(t["covers_award_ids"], ids):
-            if award_id in broken_ids:
-                continue
-            a = by_id[award_id]
-            checks = [
-                (a["source_id"] == t["source_id"], "source_id"),
-                (a["area"] == t["area"], "area"),
-                (a["status"] == t["status"], "status"),
-                (not t["funding_stream"] or a["funding_stream"] == t["funding_stream"], "funding_stream"),
-                (not fy_ok or t["from_year"] <= (a["financial_year"] or "") <= t["to_year"], "financial_year"),
-            ]
-            for ok, field in checks:
-                if not ok:
-                    out.append(Problem(
-                        TOTALS_CSV, r, "covers_award_ids", award_id,
-                        f"covers an award whose {field} ({a[field]!r}) is outside the total's scope",
-                    ))
+        covered = ok_ids.filter(covers_mask(t["covers_award_ids"]))
+        outside = {
+            "source_id": pl.col("source_id").ne_missing(t["source_id"]),
+            "area": pl.col("area").ne_missing(t["area"]),
+            "status": pl.col("status").ne_missing(t["status"]),
+            "funding_stream": pl.lit(bool(t["funding_stream"])) & pl.col("funding_stream").ne_missing(t["funding_stream"]),
+            "financial_year": pl.lit(fy_ok) & (
+                pl.col("financial_year").is_null()
+                | (pl.col("financial_year") < (t["from_year"] or ""))
+                | (pl.col("financial_year") > (t["to_year"] or ""))
+            ),
+        }
+        for field, expr in outside.items():
+            for award_id, value in covered.filter(expr).select("award_id", field).iter_rows():
+                out.append(Problem(
+                    TOTALS_CSV, r, "covers_award_ids", award_id,
+                    f"covers an award whose {field} ({value!r}) is outside the total's scope",
+                ))
     return out
 
 
@@ -331,6 +339,11 @@ FUNDING_STREAMS_SCHEMA = pa.DataFrameSchema(
 
 def validate_register(data: DataDir) -> list[Problem]:
     """Every problem in the register's files (empty list: the register is valid)."""
+    return check_register(data)[0]
+
+
+def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame]]:
+    """Every problem, plus the files as read (as text), so a build need not read them twice."""
     problems: list[Problem] = []
     streams = funding_streams(data.register)
     if (data.register / FUNDING_STREAMS_CSV).exists():
@@ -353,9 +366,11 @@ def validate_register(data: DataDir) -> list[Problem]:
         problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
+    pop = None
     pop_path = data.reference / POPULATION_CSV
     if pop_path.exists():
         pop = _read(pop_path, problems)
         if pop is not None:
             problems += _run_schema(POPULATION_SCHEMA, pop, POPULATION_CSV)
-    return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.value or ""))
+    problems = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.value or ""))
+    return problems, {"awards": awards, "sources": sources, "stated_totals": totals, "population": pop}
