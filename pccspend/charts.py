@@ -49,7 +49,9 @@ def status_label(status: str) -> str:
 
 def coverage(frame: pl.DataFrame) -> str:
     """'based on N awards, M without an amount': what the chart's numbers rest on."""
-    if "award_count" in frame.columns:
+    if "line_count" in frame.columns:  # stated totals: the award lines each covers
+        n, m = int(frame["line_count"].sum() or 0), int(frame["missing_amount_count"].sum() or 0)
+    elif "award_count" in frame.columns:
         n = int(frame["award_count"].sum() or 0)
         m = int(frame["missing_amount_count"].sum() or 0) if "missing_amount_count" in frame.columns else 0
     else:

@@ -1,0 +1,33 @@
+"""Data quality: do the documents add up, and which awards lack an amount, theme, stream or provider."""
+
+import streamlit as st
+
+from pccspend import charts, ui
+
+
+def highlight(frame):
+    """Differences that are not zero stand out."""
+    return frame.to_pandas().style.map(
+        lambda v: "background-color: #FBE3D6; font-weight: bold" if v not in (0, None) and v == v else "",
+        subset=["difference_gbp"])
+
+
+ui.page()
+st.title("Data quality")
+data = ui.page_data("data_quality")
+
+st.subheader("Does it add up?")
+st.caption("Each total a document states, beside the sum of the lines it covers. A 'budget' is an envelope, "
+           "so its lines need not add up to it; a 'line total' should.")
+ui.chart(charts.reconciliation_chart(data["reconciliation"]), data["reconciliation"], "reconciliation",
+         empty="No stated totals under these filters.")
+if not data["reconciliation"].is_empty():
+    ui.table(data["reconciliation"], key="reconciliation-table", styled=highlight)
+
+st.subheader("Gaps")
+ui.chart(charts.data_gaps_chart(data["gaps"]), data["gaps"], "data_quality")
+st.caption("Every gap, with its document and where in it:")
+if data["issues"].is_empty():
+    st.success("No gaps under these filters.")
+else:
+    ui.table(data["issues"], key="issues-table")

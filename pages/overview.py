@@ -1,0 +1,38 @@
+"""Overview: the headline figures and where the money went, by theme, funding stream and year."""
+
+import streamlit as st
+
+from pccspend import charts, ui
+from pccspend.money import gbp
+
+ui.page()
+st.title("What the commissioners spent on commissioned services and grants")
+data = ui.page_data("overview")
+kpis = data["kpis"].row(0, named=True)
+
+cols = st.columns(4)
+with cols[0]:
+    ui.metric("Total spend", gbp(kpis["amount_gbp"], missing="£0"))
+with cols[1]:
+    ui.metric("Awards", f"{kpis['award_count']:,}")
+with cols[2]:
+    ui.metric("Providers", f"{kpis['provider_count']:,}")
+with cols[3]:
+    ui.metric("Awards with no amount", f"{kpis['missing_amount_count']:,}",
+              help="Named in a document without an amount (e.g. planned, or 'to be agreed').")
+if kpis["award_count"]:
+    st.caption(f"{kpis['first_financial_year']} to {kpis['last_financial_year']}, "
+               f"{kpis['area_count']} area{'s' if kpis['area_count'] != 1 else ''}.")
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.spend_by_theme_chart(data["by_theme"]), data["by_theme"], "spend_by_theme", select="theme")
+with right:
+    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"]), data["by_stream"],
+             "spend_by_funding_stream", select="funding_stream")
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme"), data["by_year"], "spend_by_year", select="year")
+with right:
+    ui.chart(charts.year_on_year_chart(data["year_on_year"]), data["year_on_year"], "year_on_year", select="year")

@@ -1,0 +1,105 @@
+"""Page data: each page's frames, checked against figures added up by hand from the register."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from pccspend import pagedata
+from pccspend.filters import Filters
+
+VICTIMS = Filters(themes=("victims",))
+MOJ = "MoJ Victims' Services Grant"
+
+
+def test_every_page_returns_named_frames(db):
+    pages = {
+        "overview": {"kpis", "by_theme", "by_stream", "by_year", "year_on_year"},
+        "themes": {"hierarchy", "level", "awards"},
+        "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about"},
+        "years": {"by_year_theme", "by_year_stream", "commitments"},
+        "providers": {"top", "concentration", "mechanisms", "providers", "profile"},
+        "awards": {"awards"},
+        "compare_areas": {"by_area_year", "by_area"},
+        "data_quality": {"reconciliation", "gaps", "issues"},
+        "sources": {"documents", "text"},
+    }
+    for name, frames in pages.items():
+        assert set(getattr(pagedata, name)(db, Filters())) == frames, name
+
+
+def test_year_on_year_compares_consecutive_years_only(db):
+    rows = pagedata.overview(db, Filters())["year_on_year"].select(
+        "financial_year", "amount_gbp", "change_gbp").rows()
+    assert rows == [
+        ("2013/14", None, None),
+        ("2016/17", D("553682.00"), None),  # 2015/16 has no awards: nothing to compare with
+        ("2017/18", D("2722417.00"), D("2168735.00")),
+        ("2018/19", D("448909.00"), D("-2273508.00")),
+        ("2019/20", D("448909.00"), D("0.00")),
+        ("2020/21", D("112227.00"), D("-336682.00")),
+    ]
+
+
+def test_theme_drill_down_levels(db):
+    top = pagedata.themes(db, Filters())["level"]
+    assert top.select("theme", "amount_gbp", "award_count").rows() == [
+        ("Not stated", D("2012636.00"), 16), ("victims", D("1305117.00"), 17),
+        ("offenders", D("617791.00"), 7), ("communities", D("350600.00"), 11),
+    ]
+    streams = pagedata.themes(db, Filters(), ("victims",))["level"]
+    assert streams.select("funding_stream", "amount_gbp", "award_count").rows() == [
+        (MOJ, D("961260.00"), 10), ("Crime and Disorder Reduction Grants", D("343857.00"), 7),
+    ]
+    awards = pagedata.themes(db, Filters(), ("victims", MOJ, "Restorative Justice Hub"))
+    assert awards["level"].select("award_id", "amount_gbp").rows() == [("CAM-BCB170511-VS03", D("52750.00"))]
+    assert awards["awards"]["source_locator"].to_list() == ["Paragraph 4.3, Grant Agreements"]
+
+
+def test_drill_path_keeps_the_valid_part(db):
+    hierarchy = pagedata.themes(db, Filters())["hierarchy"]
+    assert pagedata.drill_path(hierarchy, ("victims", "Youth Fund")) == (
+        ("victims",), ["Nothing under victims > Youth Fund with these filters: showing the level above."])
+    assert pagedata.drill_path(hierarchy, ("victims", MOJ)) == (("victims", MOJ), [])
+
+
+def test_providers_concentration_and_single_tender(db):
+    data = pagedata.providers(db, Filters(), top_n=5)
+    assert data["concentration"].row(0) == (25, D("3242891.00"), D("4286144.00"), 0.7566)
+    assert data["top"]["provider"].to_list()[-1] == "All others"
+    assert data["top"]["amount_gbp"].sum() == D("4286144.00")
+    single = data["mechanisms"].filter(data["mechanisms"]["mechanism"] == "single tender action")
+    assert single.select("amount_gbp", "award_count").row(0) == (D("154065.00"), 4)
+    # The profile defaults to the biggest provider: the Leicester substance misuse partnership.
+    assert data["profile"]["amount_gbp"].sum() == D("1789696.00")
+
+
+def test_area_totals_per_resident(db):
+    by_area = pagedata.compare_areas(db, Filters())["by_area"]
+    assert by_area.select("area", "amount_gbp", "population", "amount_per_resident_gbp").rows() == [
+        ("Cambridgeshire", D("2490508.00"), 894400, 2.7846),  # 2,490,508 / 894,400
+        ("Leicestershire", D("1795636.00"), 1121900, 1.6005),
+        ("West Midlands", None, 2919600, None),  # its only award states no amount
+    ]
+
+
+def test_source_text_marks_the_locator(db):
+    data = pagedata.sources(db, Filters(), "CAM-BCB-2017-05-11", "Paragraph 4.3, Grant Agreements")
+    located = data["text"].filter(data["text"]["is_located"])
+    assert located["line"].to_list() == [48]
+    assert located["text"][0].startswith("4.3 ")
+    appendix = pagedata.sources(db, Filters(), "CAM-BCB-2017-05-11", "Appendix 1, Total Awards")["text"]
+    assert appendix.filter(appendix["is_located"])["text"].to_list() == ["Appendix 1"]
+
+
+@pytest.mark.parametrize("doc", ["../../etc/passwd", "nope", None])
+def test_source_text_only_for_known_documents(db, doc):
+    assert pagedata.sources(db, Filters(), doc)["text"].is_empty()
+
+
+def test_victims_filter_flows_into_every_page(db):
+    assert pagedata.overview(db, VICTIMS)["kpis"].select("amount_gbp", "award_count").row(0) == (
+        D("1305117.00"), 17)
+    assert pagedata.awards(db, VICTIMS)["awards"].height == 17
+    assert pagedata.years(db, VICTIMS)["by_year_theme"]["theme"].unique().to_list() == ["victims"]
