@@ -145,3 +145,69 @@ def render(frame, fmt: str) -> str:
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200, fmt_str_lengths=60,
                    tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         return f"{formatted(frame)}\n"
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--area", help="Police force area of every row (default: each grant's Beneficiary "
+                             "Location:Name, or the file's area column).")
+@click.option("--dry-run", is_flag=True, help="Report what would be added, changed and rejected; change nothing.")
+@DATA_OPTION
+def import_(file: str, area: str | None, dry_run: bool, data_path: str | None) -> None:
+    """Import a 360Giving file (CSV, XLSX, JSON) or a spreadsheet in the register's own layout.
+
+    All or nothing: any rejected row (reported with row, column and rule) stops the import and
+    leaves the register untouched. Re-importing the same file changes nothing."""
+    from pathlib import Path
+
+    from pccspend.importing import ImportRefused, import_file, report_lines
+
+    try:
+        plan = import_file(data_dir(data_path), Path(file), area, dry_run=dry_run, progress=_progress)
+    except ImportRefused as exc:
+        _fail(str(exc))
+    for line in report_lines(plan, applied=plan.ok and not dry_run):
+        click.echo(line)
+    if not plan.ok:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["360giving-csv", "360giving-json", "360giving-xlsx", "xlsx"]),
+              help="360Giving flat CSV, JSON package or flat XLSX; or the register's layout as XLSX.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--prefix", help="360Giving identifier prefix (default: $PCCSPEND_360_PREFIX, else 360G-pccspend-).")
+@click.option("--area", "areas", multiple=True, help="Police force area (repeatable).")
+@click.option("--year", help="One financial year, e.g. 2017/18.")
+@click.option("--from-year", help="First financial year of a range.")
+@click.option("--to-year", help="Last financial year of a range.")
+@click.option("--theme", "themes", multiple=True, help="Theme (repeatable).")
+@click.option("--stream", "streams", multiple=True, help="Funding stream (repeatable).")
+@click.option("--status", "statuses", multiple=True, help="Status (repeatable; default awarded, committed, planned).")
+@click.option("--include-extensions", is_flag=True, help="Include optional-extension money too.")
+@DATA_OPTION
+def export(fmt, out, prefix, areas, year, from_year, to_year, themes, streams, statuses,
+           include_extensions, data_path):
+    """Write the published awards (never unpublished ones) to a file, formulas neutralised."""
+    from pccspend.db import Database, NoBuild
+    from pccspend.export import check_prefix, export_file
+    from pccspend.filters import Filters, filter_options, unknown_values
+
+    if year and (from_year or to_year):
+        _fail("give --year or --from-year/--to-year, not both")
+    filters = Filters(areas=areas, from_year=year or from_year, to_year=year or to_year, themes=themes,
+                      funding_streams=streams, statuses=statuses, include_extensions=include_extensions)
+    try:
+        if prefix is not None:
+            check_prefix(prefix)
+        db = Database(data_dir(data_path))
+    except (ValueError, NoBuild) as exc:
+        _fail(str(exc))
+    problems = unknown_values(filters, filter_options(db))
+    if problems:
+        _fail("; ".join(problems))
+    result = export_file(db, filters, fmt, out, prefix)
+    for award_id, reason in result.omitted:
+        click.echo(f"left out {award_id}: {reason}", err=True)
+    click.echo(f"Wrote {result.rows:,} published award(s) to {out} ({fmt}).")

@@ -1,0 +1,44 @@
+"""Import: upload a 360Giving file or the office's spreadsheet, read the dry run, then confirm."""
+
+import polars as pl
+import streamlit as st
+
+from pccspend.importing import import_upload, problem_rows, report_lines
+from pccspend.paths import data_dir
+
+st.title("Import awards")
+st.caption("A 360Giving file (CSV, XLSX or JSON) or a spreadsheet in the register's own layout. You see "
+           "what would change first; nothing is written until you confirm, and then all or nothing.")
+
+upload = st.file_uploader("File to import", type=["csv", "xlsx", "json"], key="import-file")
+area = st.text_input("Police force area", key="import-area",
+                     help="Every row's area. Leave empty to use each grant's Beneficiary Location:Name "
+                          "(or the spreadsheet's area column).")
+if done := st.session_state.pop("import-done", None):
+    st.success(done)
+if upload is None:
+    st.stop()
+
+data = data_dir()
+plan = import_upload(data, upload.name, upload.getvalue(), area, dry_run=True)
+lines = report_lines(plan)
+if not plan.ok:
+    st.error(lines[1])
+    st.dataframe(pl.DataFrame(problem_rows(plan), infer_schema_length=None), hide_index=True)
+    st.stop()
+
+cols = st.columns(4)
+for col, (label, n) in zip(cols, (("Would add", plan.added), ("Would change", plan.changed),
+                                  ("Unchanged", plan.unchanged), ("Rejected", 0))):
+    col.metric(label, f"{n:,}")
+st.text("\n".join(lines[2:]))
+
+if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s)", type="primary",
+                                  key="import-confirm"):
+    with st.spinner("Importing and rebuilding..."):
+        result = import_upload(data, upload.name, upload.getvalue(), area, dry_run=False)
+    if result.ok:
+        st.session_state["import-done"] = (f"Imported {upload.name}: {result.added:,} added, "
+                                           f"{result.changed:,} changed. The dashboard now shows them.")
+        st.rerun()
+    st.error("\n".join(report_lines(result)[1:]))

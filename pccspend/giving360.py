@@ -1,0 +1,191 @@
+"""The 360Giving Data Standard: its flat column titles and JSON fields, read and written.
+
+Field names follow the standard's schema (ThreeSixtyGiving/standard, schema/360-giving-schema.json
+and the flat "titles" form, e.g. `Recipient Org:Name` for `recipientOrganization[0].name`).
+Required by the standard: id, title, description, currency, amountAwarded, awardDate,
+recipientOrganization (id, name), fundingOrganization (id, name).
+
+Register columns the standard has no field for travel in `pccspend:*` columns (JSON: a
+`pccspend` object). Publishers may add their own fields; tools that do not know them ignore
+them, and our importer reads them back, so an export re-imports without loss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+# Our name for a grant field -> (flat column title, JSON path). Order = export column order.
+FIELDS: dict[str, tuple[str, tuple]] = {
+    "identifier": ("Identifier", ("id",)),
+    "title": ("Title", ("title",)),
+    "description": ("Description", ("description",)),
+    "currency": ("Currency", ("currency",)),
+    "amount_awarded": ("Amount Awarded", ("amountAwarded",)),
+    "award_date": ("Award Date", ("awardDate",)),
+    "planned_start": ("Planned Dates:Start Date", ("plannedDates", 0, "startDate")),
+    "planned_end": ("Planned Dates:End Date", ("plannedDates", 0, "endDate")),
+    "planned_months": ("Planned Dates:Duration (months)", ("plannedDates", 0, "duration")),
+    "recipient_id": ("Recipient Org:Identifier", ("recipientOrganization", 0, "id")),
+    "recipient_name": ("Recipient Org:Name", ("recipientOrganization", 0, "name")),
+    "recipient_charity": ("Recipient Org:Charity Number", ("recipientOrganization", 0, "charityNumber")),
+    "recipient_company": ("Recipient Org:Company Number", ("recipientOrganization", 0, "companyNumber")),
+    "location_name": ("Beneficiary Location:Name", ("beneficiaryLocation", 0, "name")),
+    "location_country": ("Beneficiary Location:Country Code", ("beneficiaryLocation", 0, "countryCode")),
+    "funder_id": ("Funding Org:Identifier", ("fundingOrganization", 0, "id")),
+    "funder_name": ("Funding Org:Name", ("fundingOrganization", 0, "name")),
+    "programme_code": ("Grant Programme:Code", ("grantProgramme", 0, "code")),
+    "programme_title": ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+    "data_source": ("Data Source", ("dataSource",)),
+}
+
+# Register column -> (flat column title, key in the grant's `pccspend` object).
+EXTENSION: dict[str, tuple[str, str]] = {
+    "award_id": ("pccspend:Award ID", "awardId"),
+    "commitment_id": ("pccspend:Commitment ID", "commitmentId"),
+    "theme": ("pccspend:Theme", "theme"),
+    "plan_priority": ("pccspend:Plan Priority", "planPriority"),
+    "provider_sector": ("pccspend:Provider Sector", "providerSector"),
+    "amount_note": ("pccspend:Amount Note", "amountNote"),
+    "mechanism": ("pccspend:Mechanism", "mechanism"),
+    "status": ("pccspend:Status", "status"),
+    "decision_ref": ("pccspend:Decision Ref", "decisionRef"),
+    "decision_date": ("pccspend:Decision Date", "decisionDate"),
+    "notes": ("pccspend:Notes", "notes"),
+}
+# Written for readers (where the award was found); an import records its own file instead.
+EXPORT_ONLY: dict[str, tuple[str, str]] = {
+    "source_title": ("pccspend:Source", "source"),
+    "source_locator": ("pccspend:Source Locator", "sourceLocator"),
+}
+EXTENSION_KEY = "pccspend"
+
+# Without these an imported row cannot become an award.
+REQUIRED = ("identifier", "title", "currency", "amount_awarded", "award_date", "funder_name")
+
+DEFAULT_PREFIX = "360G-pccspend-"
+PREFIX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+
+def is_360_field(field: str) -> bool:
+    return field in FIELDS or field in EXTENSION or field in EXPORT_ONLY
+
+
+def flat_title(field: str) -> str:
+    if field in FIELDS:
+        return FIELDS[field][0]
+    return {**EXTENSION, **EXPORT_ONLY}[field][0]
+
+
+def json_label(field: str) -> str:
+    """`recipientOrganization[0].name` for a field's JSON path (what a rejection names)."""
+    if field in FIELDS:
+        path = FIELDS[field][1]
+    else:
+        path = (EXTENSION_KEY, {**EXTENSION, **EXPORT_ONLY}[field][1])
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def flat_fields(header: list[str]) -> dict[str, int]:
+    """Field -> column index, matching the standard's titles case-insensitively."""
+    wanted = {title.casefold(): field for field, (title, _) in FIELDS.items()}
+    wanted |= {title.casefold(): col for col, (title, _) in EXTENSION.items()}
+    found: dict[str, int] = {}
+    for i, name in enumerate(header):
+        field = wanted.get(name.strip().casefold())
+        if field and field not in found:
+            found[field] = i
+    return found
+
+
+def looks_like_360(header: list[str]) -> bool:
+    """An `Identifier` column and at least two more of the standard's titles."""
+    names = {h.strip().casefold() for h in header}
+    known = {title.casefold() for title, _ in FIELDS.values()}
+    return "identifier" in names and len(names & known) >= 3
+
+
+def _dig(obj, path: tuple):
+    for part in path:
+        if isinstance(part, int):
+            if isinstance(obj, dict):  # some publishers give one object where a list is due
+                continue
+            if not isinstance(obj, list) or len(obj) <= part:
+                return None
+        elif not isinstance(obj, dict):
+            return None
+        obj = obj[part] if isinstance(part, int) else obj.get(part)
+    return obj
+
+
+def json_record(grant: dict) -> dict:
+    """A JSON grant as {field: value}, with the `pccspend` extension fields when present."""
+    record = {field: _dig(grant, path) for field, (_, path) in FIELDS.items()}
+    extension = grant.get(EXTENSION_KEY)
+    if isinstance(extension, dict):
+        for col, (_, key) in EXTENSION.items():
+            if key in extension:
+                record[col] = extension[key]
+    return record
+
+
+def slug(text: str) -> str:
+    """`cambridgeshire-constabulary` for an organisation identifier without a registered number."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
+
+
+def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
+    """One published award as a 360Giving grant (JSON form).
+
+    The row is one financial year of an award, so its planned dates are that year (1 April to
+    31 March); the award date is the decision date, else the date of the document recording it.
+    """
+    start = dt.date(int(award["financial_year"][:4]), 4, 1)
+    grant: dict = {
+        "id": prefix + award["award_id"],
+        "title": award["service"],
+        # Required by the standard; an award described only by its title repeats the title.
+        "description": award["description"] or award["service"],
+        "currency": "GBP",
+        "amountAwarded": award["amount_gbp"],  # Decimal; written as a JSON number
+        "awardDate": award_date.isoformat(),
+        "plannedDates": [{"startDate": start.isoformat(), "endDate": dt.date(start.year + 1, 3, 31).isoformat()}],
+        "recipientOrganization": [{"id": f"{prefix}org-{slug(award['provider'])}", "name": award["provider"]}],
+        "beneficiaryLocation": [{"name": award["area"], "countryCode": "GB"}],
+        "fundingOrganization": [{"id": f"{prefix}org-{slug(award['funder'])}", "name": award["funder"]}],
+    }
+    if award.get("funding_stream"):
+        grant["grantProgramme"] = [{"title": award["funding_stream"]}]
+    extension = {}
+    for col, (_, key) in {**EXTENSION, **EXPORT_ONLY}.items():
+        value = award.get(col)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        if value is not None and value != "":
+            extension[key] = value
+    grant[EXTENSION_KEY] = extension
+    return grant
+
+
+# The grant fields an export fills, in column order.
+EXPORT_FIELDS = (
+    "identifier", "title", "description", "currency", "amount_awarded", "award_date", "planned_start",
+    "planned_end", "recipient_id", "recipient_name", "location_name", "location_country", "funder_id",
+    "funder_name", "programme_title",
+)
+
+
+def flat_columns() -> list[str]:
+    """The column titles of a flat (CSV/XLSX) export, in order."""
+    return [FIELDS[f][0] for f in EXPORT_FIELDS] + [t for t, _ in (*EXTENSION.values(), *EXPORT_ONLY.values())]
+
+
+def flat_row(grant: dict) -> dict:
+    """A JSON grant as one flat row {column title: value} (what flattening by titles gives)."""
+    row = {FIELDS[f][0]: _dig(grant, FIELDS[f][1]) for f in EXPORT_FIELDS}
+    extension = grant.get(EXTENSION_KEY, {})
+    row |= {title: extension.get(key) for title, key in (*EXTENSION.values(), *EXPORT_ONLY.values())}
+    return row

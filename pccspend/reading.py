@@ -1,0 +1,359 @@
+"""Reading import files as rows, streaming: CSV, XLSX (first sheet, or one named `grants`) and
+360Giving JSON packages; and reading one cell's text, amount or date.
+
+Each row comes with the spreadsheet row number (header = row 1; for JSON, the grant's place in
+the list) and any problems found in its cells. A file that cannot be read on raises FileBroken
+with the problem (file, row, column, rule).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+from pccspend.giving360 import (
+    REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360,
+)
+from pccspend.register import AWARD_COLUMNS
+from pccspend.tabular import FORMULA_START
+from pccspend.validate import Problem
+
+SNIFF_BYTES = 64 * 1024
+# The register's layout: these must be columns of the file; area may come from --area instead.
+REGISTER_REQUIRED = ("award_id", "funder", "financial_year", "service", "mechanism", "status", "is_public")
+
+AMOUNT_TEXT = re.compile(r"^£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+AMOUNT_RULE = "amount must be a number >= 0 with at most 2 decimals, e.g. 2266 or 3028.63"
+DATE_RULE = "date must be YYYY-MM-DD (or a full date-time, or DD/MM/YYYY)"
+
+
+class FileBroken(Exception):
+    """The file cannot be read on from here; carries the problem."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+class NotScalar(Exception):
+    pass
+
+
+# -- cell values -------------------------------------------------------------------------------
+
+def clean(value) -> str | None:
+    """Cell text as the register keeps it: trimmed, our own formula guard undone, empty -> None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, float):
+        text = repr(value)
+    elif isinstance(value, (int, Decimal, str)):
+        text = str(value)
+    else:
+        raise NotScalar
+    text = text.strip()
+    # Our exports prefix formula-looking text with an apostrophe (tabular.neutralise); undo it.
+    if len(text) >= 2 and text[0] == "'" and text[1] in "".join(FORMULA_START):
+        text = text[1:].strip()
+    return text or None
+
+
+def parse_amount(value) -> Decimal | None:
+    """Pounds (and pence) as Decimal(…, 2 places); None when empty. Raises ValueError(rule)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(AMOUNT_RULE)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(AMOUNT_RULE)
+        d = Decimal(repr(value))
+        # A spreadsheet's binary float (0.1 + 0.2) may carry noise far below a penny.
+        if abs(d - d.quantize(Decimal("0.01"))) < Decimal("0.000001"):
+            d = d.quantize(Decimal("0.01"))
+    elif isinstance(value, (int, Decimal)):
+        d = Decimal(value)
+        if not d.is_finite():
+            raise ValueError(AMOUNT_RULE)
+    else:
+        text = str(value).strip()
+        negative = text.startswith("-")
+        m = AMOUNT_TEXT.match(text.lstrip("-").strip())
+        if not m:
+            raise ValueError(AMOUNT_RULE)
+        d = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
+        if negative and d:
+            raise ValueError("amount must be >= 0")
+    if d < 0:
+        raise ValueError("amount must be >= 0")
+    if d != d.quantize(Decimal("0.01")):
+        raise ValueError(AMOUNT_RULE)
+    if d >= Decimal("1e12"):
+        raise ValueError("amount must be below £1,000,000,000,000")
+    return d.quantize(Decimal("0.01"))
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from a date cell or text (YYYY-MM-DD, ISO date-time, DD/MM/YYYY). Raises ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                day = dt.date.fromisoformat(text)
+            elif DATE_TIME.match(text):
+                day = dt.datetime.fromisoformat(text).date()
+            elif m := UK_DATE.match(text):
+                day = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            else:
+                raise ValueError(DATE_RULE)
+        except ValueError:
+            raise ValueError(DATE_RULE) from None
+    else:
+        raise ValueError(DATE_RULE)
+    if not 1900 <= day.year <= 2099:
+        raise ValueError("date must fall between 1900 and 2099")
+    return day
+
+
+# -- reading files -----------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    """An opened import file: its layout, how to name a field in messages, and its rows."""
+
+    layout: str  # "360Giving" or "register"
+    fmt: str  # "CSV", "XLSX" or "JSON"
+    columns: dict[str, str]  # field (360Giving name or register column) -> label in the file
+    index: dict[str, int] = field(default_factory=dict)  # field -> column number (flat files)
+    rows: Iterator[tuple[int, dict, list[tuple[str | None, object, str]]]] = iter(())
+    ignored: list[str] = field(default_factory=list)
+    position: Callable[[], int] = lambda: 0  # bytes read so far, for progress (0: unknown)
+
+    def label(self, name: str) -> str:
+        if name in self.columns:
+            return self.columns[name]
+        if self.layout == "register" or not is_360_field(name):
+            return name
+        return json_label(name) if self.fmt == "JSON" else flat_title(name)
+
+
+class FileBrokenMany(FileBroken):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0])
+        self.problems = problems
+
+
+def fail(file: str, rule: str, row: int | None = None, column: str | None = None) -> FileBroken:
+    return FileBroken(Problem(file, row, column, None, rule))
+
+
+def open_table(path: Path, name: str) -> Table:
+    """Recognise the file (XLSX, JSON or CSV; 360Giving or register layout). Raises FileBroken."""
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise fail(name, "empty file: expected a header row (CSV, XLSX) or a 360Giving JSON package")
+    if head.startswith(b"PK\x03\x04"):
+        return _xlsx_table(path, name)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise fail(name, "an old Excel (.xls) workbook: save it as .xlsx or CSV UTF-8 and import that")
+    if b"\x00" in head:
+        raise fail(name, "binary content (NUL byte): expected a CSV, XLSX or JSON file")
+    try:
+        head.decode("utf-8") if len(head) < SNIFF_BYTES else _decode_prefix(head)
+    except UnicodeDecodeError as exc:
+        raise fail(name, f"not UTF-8 text (byte {exc.start}): save the file as CSV UTF-8") from None
+    if head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"["):
+        return _json_table(path, name, top_level_list=head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] == b"[")
+    return _csv_table(path, name)
+
+
+def _decode_prefix(head: bytes) -> None:
+    """Decode a chunk that may end inside a multi-byte character."""
+    codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+
+
+def _layout(header: list[str], name: str, fmt: str) -> Table:
+    seen: dict[str, int] = {}
+    for i, title in enumerate(header):
+        key = title.strip().casefold()
+        if key and key in seen:
+            raise fail(name, f"column {title.strip()!r} appears twice (columns {seen[key] + 1} and {i + 1})",
+                        row=1, column=title.strip())
+        seen[key] = i
+    labels = [h.strip() for h in header]
+    if looks_like_360(header):
+        found = flat_fields(header)
+        missing = [flat_title(f) for f in REQUIRED if f not in found]
+        layout = "360Giving"
+        columns = {f: labels[i] for f, i in found.items()}
+    elif {"award_id", "financial_year"} & {h.casefold() for h in labels}:
+        # Provenance is the imported file itself, so a file's own source columns are not read.
+        found = {h.casefold(): i for i, h in enumerate(labels)
+                 if h.casefold() in AWARD_COLUMNS and h.casefold() not in ("source_id", "source_locator")}
+        missing = [c for c in REGISTER_REQUIRED if c not in found]
+        layout = "register"
+        columns = {c: labels[i] for c, i in found.items()}
+    else:
+        raise fail(name, "unrecognised columns: expected 360Giving column titles (Identifier, Title, "
+                          "Currency, Amount Awarded, Award Date, ...) or the register's (award_id, "
+                          "financial_year, ...)", row=1)
+    if missing:
+        raise FileBrokenMany([Problem(name, 1, col, None, "required column is missing") for col in missing])
+    used = set(found.values())
+    ignored = [h for i, h in enumerate(labels) if h and i not in used]
+    return Table(layout, fmt, columns, found, ignored=ignored)
+
+
+def _record(index: dict[str, int], cells: list) -> dict:
+    return {f: (cells[i] if i < len(cells) else None) for f, i in index.items()}
+
+
+def _csv_table(path: Path, name: str) -> Table:
+    raw = open(path, "rb")
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raw.close()
+        raise fail(name, f"not a readable CSV file: {exc}", row=1) from None
+    try:
+        table = _layout(header, name, "CSV")
+    except FileBroken:
+        raw.close()
+        raise
+    width = len(header)
+
+    def rows():
+        row = 1
+        try:
+            for cells in reader:
+                row += 1
+                if not any(c.strip() for c in cells):
+                    continue
+                errs = []
+                if len(cells) > width and any(c.strip() for c in cells[width:]):
+                    errs.append((f"cell {width + 1}", cells[width][:200],
+                                 f"the row has {len(cells)} cells but the header has {width}"))
+                yield row, _record(table.index, cells), errs
+        except UnicodeDecodeError as exc:
+            raise fail(name, f"not UTF-8 text ({exc.reason}): save the file as CSV UTF-8", row=row + 1) from None
+        except csv.Error as exc:
+            raise fail(name, f"not a readable CSV file: {exc}", row=row + 1) from None
+        finally:
+            raw.close()
+
+    table.rows = rows()
+    table.position = lambda: raw.tell() if not raw.closed else 0
+    return table
+
+
+def _xlsx_table(path: Path, name: str) -> Table:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    except Exception as exc:  # openpyxl raises its own types for malformed parts
+        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    sheets = [s for s in wb.worksheets if s.title.strip().casefold() == "grants"] or wb.worksheets[:1]
+    if not sheets:
+        wb.close()
+        raise fail(name, "the workbook has no sheets")
+    ws = sheets[0]
+    cells_iter = ws.iter_rows()
+    try:
+        first = next(cells_iter, None)
+    except Exception as exc:
+        wb.close()
+        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    if first is None or all(c.value is None for c in first):
+        wb.close()
+        raise fail(name, f"sheet {ws.title!r} is empty: expected a header row", row=1)
+    header = ["" if c.value is None else str(c.value) for c in first]
+    try:
+        table = _layout(header, name, "XLSX")
+    except FileBroken:
+        wb.close()
+        raise
+    width = len(header)
+    labels = [h.strip() for h in header]
+    done = {"rows": 0}
+
+    def rows():
+        try:
+            for row, cells in enumerate(cells_iter, start=2):
+                done["rows"] = row
+                values = [c.value for c in cells]
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                errs = []
+                for i, c in enumerate(cells):
+                    if getattr(c, "data_type", None) == "f":
+                        label = labels[i] if i < width and labels[i] else f"cell {i + 1}"
+                        errs.append((label, str(c.value)[:200],
+                                     "a formula, not a value: paste values before importing"))
+                if len(values) > width and any(v is not None for v in values[width:]):
+                    errs.append((f"cell {width + 1}", None, f"a value beyond the header's {width} columns"))
+                yield row, _record(table.index, values), errs
+        except Exception as exc:  # a corrupt sheet part
+            raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})", row=done["rows"] + 1) from None
+        finally:
+            wb.close()
+
+    table.rows = rows()
+    if ws.title.strip().casefold() != "grants" and len(wb.worksheets) > 1:
+        table.ignored.append(f"sheets other than {ws.title!r}")
+    return table
+
+
+def _json_table(path: Path, name: str, top_level_list: bool) -> Table:
+    import ijson
+
+    raw = open(path, "rb")
+    items = ijson.items(raw, "item" if top_level_list else "grants.item", use_float=False)
+    table = Table("360Giving", "JSON", {})
+
+    def rows():
+        n = 0
+        try:
+            for n, grant in enumerate(items, start=1):
+                if not isinstance(grant, dict):
+                    yield n, {}, [(f"grants[{n - 1}]", None, "a grant must be a JSON object")]
+                    continue
+                yield n, json_record(grant), []
+        except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
+            raise fail(name, f"not valid JSON after grant {n}: {exc}", row=n + 1) from None
+        finally:
+            raw.close()
+        if n == 0:
+            raise fail(name, 'no grants: expected a 360Giving package {"grants": [...]}')
+
+    table.rows = rows()
+    table.position = lambda: raw.tell() if not raw.closed else 0
+    return table
