@@ -79,6 +79,31 @@ def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema={"total_id": pl.String, "award_id": pl.String})
 
 
+# Pre-aggregated rollups the query layer answers from when a question and its filters allow
+# (see pccspend/db.py): each row stands for many awards and carries their weights.
+ROLLUPS: dict[str, tuple[str, ...]] = {
+    "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status", "is_public"),
+    "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
+}
+
+
+def rollup(awards: pl.DataFrame, dims: tuple[str, ...]) -> pl.DataFrame:
+    """Awards summed over everything but `dims`; a cell whose amounts are all missing stays null."""
+    return (
+        awards.group_by(dims)
+        .agg(
+            pl.when(pl.col("amount_gbp").is_not_null().any())
+            .then(pl.col("amount_gbp").sum())
+            .otherwise(None)
+            .alias("amount_gbp"),
+            pl.len().cast(pl.Int64).alias("award_count"),
+            pl.col("amount_gbp").is_null().sum().cast(pl.Int64).alias("missing_amount_count"),
+            pl.col("provider").is_null().sum().cast(pl.Int64).alias("missing_provider_count"),
+        )
+        .sort(dims, nulls_last=True)
+    )
+
+
 def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
     return (
         raw.group_by(pl.col("police_force_area").alias("area"))
@@ -114,6 +139,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         "stated_totals": totals,
         "stated_total_lines": total_lines(totals, awards),
         "population": population,
+        **{name: rollup(awards, dims) for name, dims in ROLLUPS.items()},
     }
     digest = register_hash(data)
     info = {

@@ -1,50 +1,111 @@
-"""The DuckDB database over one build's parquet: one per process, a cursor per query."""
+"""The DuckDB databases over one build's parquet: one set per process, a cursor per query.
+
+Every question runs against `filtered_awards(...)`, whose rows carry weights (award_count,
+missing_amount_count, ...). Besides the awards themselves, a build holds pre-aggregated rollups
+(pccspend/build.py ROLLUPS). The query layer answers from the smallest rollup that holds every
+column the question uses and every column the filters touch, and from the awards otherwise:
+the same SQL text either way, so the answer is the same (tests/test_rollups.py proves it).
+"""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pccspend.build import current_build
+from pccspend.build import ROLLUPS, current_build
 from pccspend.filters import ALL, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params
 
 TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
+SMALL_TABLES = ("sources", "stated_totals", "stated_total_lines", "population")
+BASE = "awards"
 
 
 class NoBuild(Exception):
     """The data folder has no build yet."""
 
 
-class Database:
-    """Views over one build's parquet files, plus the shared filter macro.
+def filter_columns(filters: Filters) -> set[str]:
+    """The award columns a filter state reads (status and publication are always read)."""
+    used = {"status", "is_public"}
+    for column, active in (
+        ("area", filters.areas),
+        ("fy_start", filters.from_year or filters.to_year),
+        ("theme", filters.themes),
+        ("funding_stream", filters.funding_streams),
+        ("provider", filters.providers),
+        ("mechanism", filters.mechanisms),
+        ("amount_gbp", filters.min_amount is not None or filters.max_amount is not None),
+        ("text", filters.search),
+    ):
+        if active:
+            used.add(column)
+    return used
 
-    Views (not tables) keep memory flat however large the award set is; DuckDB reads only the
-    row groups and columns a query needs. Each query runs on its own cursor, so threads
-    (Streamlit sessions) never share a busy connection.
+
+@dataclass
+class _Store:
+    """One DuckDB database: `awards` is either the awards or a rollup of them."""
+
+    name: str
+    columns: frozenset[str]
+    con: duckdb.DuckDBPyConnection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self, sql: str, params: dict) -> pl.DataFrame:
+        with self.lock:  # cursor() itself is not thread-safe; the query then runs unlocked
+            cur = self.con.cursor()
+        try:
+            return cur.sql(sql, params=params).pl()
+        finally:
+            cur.close()
+
+
+class Database:
+    """Views over one build's awards (flat memory however large), rollups held in memory.
+
+    Each query runs on its own cursor, so threads (Streamlit sessions) never share a busy
+    connection.
     """
 
-    def __init__(self, data: DataDir | None = None):
+    def __init__(self, data: DataDir | None = None, *, use_rollups: bool = True):
         self.data = data or data_dir()
         if not (self.data.current / "awards.parquet").exists():
             raise NoBuild(f"no build in {self.data.root}: run `python -m pccspend build`")
         self.build_path: Path = self.data.current.resolve()
         self.info = current_build(self.data) or {}
-        self._con = duckdb.connect(config={"threads": 2})
-        for table in TABLES:
-            self._con.read_parquet(str(self.build_path / f"{table}.parquet")).create_view(table)
-        self._con.execute(macro_sql())
-        self._lock = threading.Lock()
+        self._base = self._open(BASE, view=True)
+        self._rollups = []
+        if use_rollups:
+            for name, dims in ROLLUPS.items():
+                if (self.build_path / f"{name}.parquet").exists():
+                    self._rollups.append(self._open(name, view=False, columns=frozenset(dims)))
+        self._unbindable: set[tuple[str, str]] = set()
+        self.last_store = BASE
+
+    def _open(self, table: str, *, view: bool, columns: frozenset[str] = frozenset()) -> _Store:
+        con = duckdb.connect(config={"threads": 2})
+        path = str(self.build_path / f"{table}.parquet")
+        if view:
+            con.read_parquet(path).create_view("awards")
+        else:  # a rollup is small: hold it in memory
+            con.execute("create table awards as select * from read_parquet($path)", {"path": path})
+        for small in SMALL_TABLES:
+            con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
+        macro = "_filtered_awards.sql" if table == BASE else f"_filtered_{table}.sql"
+        con.execute(macro_sql(macro))
+        return _Store(table, columns, con)
 
     def is_current(self) -> bool:
         """False once a newer build has replaced the one this database reads."""
         return self.data.current.resolve() == self.build_path
 
-    def query(self, name: str, filters: Filters = ALL, **extra) -> pl.DataFrame:
+    def query(self, name: str, filters: Filters = ALL, *, base_only: bool = False, **extra) -> pl.DataFrame:
         """Run `queries/<name>.sql` with the filter's parameters and any extra ones it needs."""
         sql = load_query(name)
         available = {**filters.params(), **extra}
@@ -53,12 +114,21 @@ class Database:
         if missing:
             raise TypeError(f"query {name!r} needs parameter(s): {', '.join(sorted(missing))}")
         params = {k: available[k] for k in needed}
-        with self._lock:  # cursor() itself is not thread-safe; the query then runs unlocked
-            cur = self._con.cursor()
-        try:
-            return cur.sql(sql, params=params).pl()
-        finally:
-            cur.close()
+        if not base_only:
+            touched = filter_columns(filters)
+            for store in self._rollups:
+                if touched <= store.columns and (name, store.name) not in self._unbindable:
+                    try:
+                        result = store.run(sql, params)
+                    except duckdb.BinderException:
+                        # The question uses a column this rollup does not hold: remember, move on.
+                        self._unbindable.add((name, store.name))
+                        continue
+                    self.last_store = store.name
+                    return result
+        self.last_store = BASE
+        return self._base.run(sql, params)
 
     def close(self) -> None:
-        self._con.close()
+        for store in (self._base, *self._rollups):
+            store.con.close()

@@ -43,5 +43,6 @@ def describe(name: str) -> str:
     return first.removeprefix("--").strip()
 
 
-def macro_sql() -> str:
-    return (QUERIES_DIR / MACRO_FILE).read_text(encoding="utf-8")
+def macro_sql(file: str = MACRO_FILE) -> str:
+    """The `filtered_awards` macro: over the awards (default) or over one rollup."""
+    return (QUERIES_DIR / file).read_text(encoding="utf-8")

@@ -1,6 +1,9 @@
 -- The one filter every question applies (a table macro, created when the database opens).
 -- Empty lists mean "no restriction"; null bounds mean "open". A missing theme, stream or provider
 -- is filtered as 'Not stated', the label the charts show for it.
+-- Each row carries weights (award_count, missing_amount_count, missing_provider_count) so that
+-- questions count with sum(...): the same question then runs unchanged over a pre-aggregated
+-- rollup (see _filtered_rollup_*.sql), whose rows stand for many awards.
 create or replace macro filtered_awards(
     areas,
     from_fy,
@@ -15,7 +18,11 @@ create or replace macro filtered_awards(
     search,
     include_unpublished
 ) as table
-select *
+select
+    *,
+    1::bigint as award_count,
+    (amount_gbp is null)::bigint as missing_amount_count,
+    (provider is null)::bigint as missing_provider_count
 from awards
 where
     (len(areas) = 0 or area = any(areas))

@@ -16,11 +16,11 @@ final as (
         financial_year,
         status,
         sum(amount_gbp) as amount_gbp,
-        count(*) as award_count
+        sum(award_count)::bigint as award_count
     from filtered
     where commitment_id is not null
     group by all
 )
 
 select * from final
-order by commitment_id, financial_year, status
+order by commitment_id, financial_year, status, area, service, provider

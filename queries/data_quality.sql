@@ -11,11 +11,12 @@ final as (
     select
         area,
         financial_year,
-        count(*) as award_count,
-        count(*) filter (where amount_gbp is null) as missing_amount_count,
-        count(*) filter (where theme is null) as missing_theme_count,
-        count(*) filter (where funding_stream is null) as missing_funding_stream_count,
-        count(*) filter (where provider is null) as missing_provider_count
+        sum(award_count)::bigint as award_count,
+        sum(missing_amount_count)::bigint as missing_amount_count,
+        coalesce(sum(award_count) filter (where theme is null), 0)::bigint as missing_theme_count,
+        coalesce(sum(award_count) filter (where funding_stream is null), 0)::bigint
+            as missing_funding_stream_count,
+        sum(missing_provider_count)::bigint as missing_provider_count
     from filtered
     group by 1, 2
 )

@@ -11,8 +11,8 @@ final as (
     select
         coalesce(funding_stream, 'Not stated') as funding_stream,
         sum(amount_gbp) as amount_gbp,
-        count(*) as award_count,
-        count(*) filter (where amount_gbp is null) as missing_amount_count
+        sum(award_count)::bigint as award_count,
+        sum(missing_amount_count)::bigint as missing_amount_count
     from filtered
     group by 1
 )

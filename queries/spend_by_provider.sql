@@ -11,8 +11,8 @@ by_provider as (
     select
         coalesce(provider, 'Not stated') as provider,
         sum(amount_gbp) as amount_gbp,
-        count(*) as award_count,
-        count(*) filter (where amount_gbp is null) as missing_amount_count
+        sum(award_count)::bigint as award_count,
+        sum(missing_amount_count)::bigint as missing_amount_count
     from filtered
     group by 1
 ),
@@ -43,10 +43,10 @@ all_others as (
         sum(award_count)::bigint as award_count,
         sum(missing_amount_count)::bigint as missing_amount_count,
         null::bigint as provider_rank,
-        count(*) as provider_count
+        count(provider) as provider_count
     from ranked
     where provider_rank > $top_n
-    having count(*) > 0
+    having count(provider) > 0
 ),
 
 final as (

@@ -12,8 +12,8 @@ final as (
         financial_year,
         coalesce(theme, 'Not stated') as theme,
         sum(amount_gbp) as amount_gbp,
-        count(*) as award_count,
-        count(*) filter (where amount_gbp is null) as missing_amount_count
+        sum(award_count)::bigint as award_count,
+        sum(missing_amount_count)::bigint as missing_amount_count
     from filtered
     group by 1, 2
 )
