@@ -17,7 +17,7 @@ st.caption(f"{awards.height:,} awards, {gbp(total, missing='£0')} in total, "
 if awards.is_empty():
     st.info(ui.EMPTY, icon=":material/search_off:")
 else:
-    ui.table(awards, key="awards-table", height=560)
+    ui.table(awards, key="awards-table", first=ui.AWARD_COLUMNS, height=640)
     with st.container(horizontal=True):
         st.download_button("Download CSV", to_csv_bytes(awards), "awards.csv", "text/csv",
                            key="awards-csv", on_click="ignore")

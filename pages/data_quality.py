@@ -4,6 +4,11 @@ import streamlit as st
 
 from pccspend import charts, ui
 
+TOTALS = ("total_id", "description", "total_kind", "stated_total_gbp", "line_sum_gbp", "difference_gbp",
+          "line_count", "source_title", "source_locator", "document")
+GAPS = ("issue", "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "source_title",
+        "source_locator", "document")
+
 
 def highlight(frame):
     """Differences that are not zero stand out."""
@@ -22,7 +27,7 @@ st.caption("Each total a document states, beside the sum of the lines it covers.
 ui.chart(charts.reconciliation_chart(data["reconciliation"]), data["reconciliation"], "reconciliation",
          empty="No stated totals under these filters.")
 if not data["reconciliation"].is_empty():
-    ui.table(data["reconciliation"], key="reconciliation-table", styled=highlight)
+    ui.table(data["reconciliation"], key="reconciliation-table", first=TOTALS, styled=highlight)
 
 st.subheader("Gaps")
 ui.chart(charts.data_gaps_chart(data["gaps"]), data["gaps"], "data_quality")
@@ -30,4 +35,4 @@ st.caption("Every gap, with its document and where in it:")
 if data["issues"].is_empty():
     st.success("No gaps under these filters.")
 else:
-    ui.table(data["issues"], key="issues-table")
+    ui.table(data["issues"], key="issues-table", first=GAPS)

@@ -14,11 +14,11 @@ cols = st.columns(4)
 with cols[0]:
     ui.metric("Total spend", gbp(kpis["amount_gbp"], missing="£0"))
 with cols[1]:
-    ui.metric("Awards", f"{kpis['award_count']:,}")
+    ui.metric("Awards", f"{kpis['award_count'] or 0:,}")
 with cols[2]:
-    ui.metric("Providers", f"{kpis['provider_count']:,}")
+    ui.metric("Providers", f"{kpis['provider_count'] or 0:,}")
 with cols[3]:
-    ui.metric("Awards with no amount", f"{kpis['missing_amount_count']:,}",
+    ui.metric("Awards with no amount", f"{kpis['missing_amount_count'] or 0:,}",
               help="Named in a document without an amount (e.g. planned, or 'to be agreed').")
 if kpis["award_count"]:
     st.caption(f"{kpis['first_financial_year']} to {kpis['last_financial_year']}, "

@@ -39,6 +39,6 @@ if names:
         ui.set_view("profile", chosen)
         st.rerun()
     ui.chart(charts.provider_profile_chart(data["profile"], chosen), data["profile"], "provider_profile")
-    ui.table(data["profile"], key="profile-awards")
+    ui.table(data["profile"], key="profile-awards", first=ui.AWARD_COLUMNS)
 else:
     st.info(ui.EMPTY, icon=":material/search_off:")

@@ -45,4 +45,4 @@ with tree:
     ui.chart(charts.hierarchy_chart(data["hierarchy"]), data["hierarchy"], "theme_stream_service")
 if level == "award_id":
     st.subheader("The awards")
-    ui.table(data["awards"], key="drill-awards")
+    ui.table(data["awards"], key="drill-awards", first=ui.AWARD_COLUMNS)

@@ -22,6 +22,8 @@ from pccspend.money import gbp
 
 EMPTY_MESSAGE = "Nothing matches these filters. Try widening them, or clear them in the sidebar."
 NEUTRAL = "#56606B"  # anything without its own colour (providers, mechanisms)
+LIGHT = "#A7AFB8"  # the lighter neutral: falls, zero differences
+HIGHLIGHT = "#000000"  # one bar singled out (single tender); no theme or stream uses black
 ALL_OTHERS = "All others"
 ALL_OTHERS_COLOUR = "#BBBBBB"
 # Okabe-Ito colours for areas, given out in name order (areas have no fixed colour in vocab).
@@ -69,7 +71,7 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _wrap(text: str, width: int = 38) -> str:
+def _wrap(text: str, width: int = 26) -> str:
     """A long category label broken over lines (escaped), so bars keep their room."""
     words, lines, line = str(text).split(), [], ""
     for word in words:
@@ -93,7 +95,7 @@ def money_tick(value: float) -> str:
     return gbp(round(value))
 
 
-def _nice_step(span: float, ticks: int = 5) -> float:
+def _nice_step(span: float, ticks: int = 4) -> float:
     raw = span / ticks
     magnitude = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
@@ -109,11 +111,9 @@ def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
         return [0.0], ["£0"]
     step = _nice_step(high - low)
     start = math.floor(low / step) * step
-    values = []
-    v = start
-    while v <= high + step * 0.5:
-        values.append(round(v, 2))
-        v += step
+    values = [start]
+    while values[-1] < high:
+        values.append(round(values[-1] + step, 2))
     return values, [money_tick(v) for v in values]
 
 
@@ -190,8 +190,8 @@ def _hbar(frame: pl.DataFrame, category: str, title: str, colour: Callable[[str]
         hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, title_text="")
-    _money_axis(fig, [a * 1.25 if a else a for a in amounts], "x", axis_title)
-    height = max(220, 90 + 38 * len(rows))
+    _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x", axis_title)
+    height = max(220, 90 + 40 * len(rows))
     return _layout(fig, title, height=height)
 
 
@@ -272,7 +272,8 @@ def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme") -> go.Figu
 
 
 def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
-    """Change in spend from the year before (queries/year_on_year): rises blue, falls orange."""
+    """Change in spend from the year before (queries/year_on_year): rises dark, falls light (theme
+    and stream colours are kept for themes and streams)."""
     title = "Change from the previous financial year"
     rows = [r for r in frame.to_dicts() if r["change_gbp"] is not None]
     if not rows:
@@ -281,7 +282,7 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=[r["financial_year"] for r in rows],
         y=changes,
-        marker_color=["#0072B2" if c >= 0 else "#D55E00" for c in changes],
+        marker_color=[NEUTRAL if c >= 0 else LIGHT for c in changes],
         text=[("+" if c > 0 else "") + gbp(c) for c in changes],
         textposition="outside",
         cliponaxis=False,
@@ -418,8 +419,8 @@ def top_providers_chart(frame: pl.DataFrame) -> go.Figure:
         hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, title_text="")
-    _money_axis(fig, [a * 1.25 if a else a for a in amounts], "x")
-    return _layout(fig, title, height=max(240, 90 + 34 * len(rows)))
+    _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x")
+    return _layout(fig, title, height=max(240, 90 + 40 * len(rows)))
 
 
 def mechanism_share_chart(frame: pl.DataFrame) -> go.Figure:
@@ -431,7 +432,7 @@ def mechanism_share_chart(frame: pl.DataFrame) -> go.Figure:
     shares = [r["share_of_spend"] or 0.0 for r in rows]
     fig = go.Figure(go.Bar(
         orientation="h", y=[_esc(r["mechanism"]) for r in rows], x=shares,
-        marker_color=["#D55E00" if r["mechanism"] == "single tender action" else NEUTRAL for r in rows],
+        marker_color=[HIGHLIGHT if r["mechanism"] == "single tender action" else LIGHT for r in rows],
         text=[f"{s:.1%}" for s in shares], textposition="outside", cliponaxis=False,
         customdata=[[r["mechanism"], _hover(r["amount_gbp"], r["award_count"])] for r in rows],
         hovertemplate="<b>%{y}</b>: %{x:.1%}<br>%{customdata[1]}<extra></extra>",
@@ -502,7 +503,7 @@ def _area_hover(row: dict | None, per_resident: bool) -> str:
 
 def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
     """How far each stated total is from the sum of its lines (queries/reconciliation): zero means
-    the document adds up; a difference is orange."""
+    the document adds up; a difference is dark."""
     title = "Stated total minus the sum of its lines"
     if frame.is_empty():
         return empty_figure("No stated totals under these filters.", title)
@@ -511,7 +512,7 @@ def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
     diffs = [_float(r["difference_gbp"]) for r in rows]
     fig = go.Figure(go.Bar(
         orientation="h", y=names, x=[d or 0.0 for d in diffs],
-        marker_color=["#999999" if not d else "#D55E00" for d in diffs],
+        marker_color=[LIGHT if not d else HIGHLIGHT for d in diffs],
         text=[("adds up" if d == 0 else ("+" if d > 0 else "") + gbp(d)) if d is not None else "no lines"
               for d in diffs],
         textposition="outside", cliponaxis=False,
@@ -526,11 +527,12 @@ def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
     return _layout(fig, title, height=max(260, 100 + 36 * len(rows)))
 
 
+# Greys told apart by shade and pattern: the Okabe-Ito colours are kept for themes and streams.
 GAP_COLUMNS = {
-    "missing_amount_count": ("no amount", "#D55E00"),
-    "missing_theme_count": ("no theme", "#0072B2"),
-    "missing_funding_stream_count": ("no funding stream", "#E69F00"),
-    "missing_provider_count": ("no provider", "#CC79A7"),
+    "missing_amount_count": ("no amount", "#1F262E", ""),
+    "missing_theme_count": ("no theme", "#56606B", "/"),
+    "missing_funding_stream_count": ("no funding stream", "#8C96A0", "."),
+    "missing_provider_count": ("no provider", "#C5CBD1", "x"),
 }
 
 
@@ -541,9 +543,10 @@ def data_gaps_chart(frame: pl.DataFrame) -> go.Figure:
         return empty_figure(title=title)
     by_area = frame.group_by("area").agg(pl.col(c).sum() for c in ["award_count", *GAP_COLUMNS]).sort("area")
     fig = go.Figure()
-    for column, (name, colour) in GAP_COLUMNS.items():
+    for column, (name, colour, pattern) in GAP_COLUMNS.items():
         fig.add_trace(go.Bar(
-            name=name, x=[_esc(a) for a in by_area["area"]], y=by_area[column].to_list(), marker_color=colour,
+            name=name, x=[_esc(a) for a in by_area["area"]], y=by_area[column].to_list(),
+            marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white", solidity=0.3)),
             customdata=[[a, n] for a, n in zip(by_area["area"], by_area["award_count"])],
             hovertemplate=f"<b>%{{x}}</b><br>%{{y}} of %{{customdata[1]}} awards: {name}<extra></extra>",
         ))

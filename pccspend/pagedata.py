@@ -133,9 +133,10 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
     }
 
 
-def awards(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
-    """Every award matching the filters, with its source document and locator."""
-    return {"awards": db.query("awards", filters)}
+def awards(db: Database, filters: Filters, limit: int | None = None) -> dict[str, pl.DataFrame]:
+    """The awards matching the filters (the first `limit`, or all), with source and locator,
+    and how many match in all."""
+    return {"awards": db.query("awards", filters, row_limit=limit), "kpis": db.query("kpis", filters)}
 
 
 def compare_areas(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:

@@ -32,6 +32,8 @@ FRAME = "pcc:frame"  # set while the frame (dashboard.py) is running
 EMPTY = "Nothing matches these filters. Widen them in the sidebar, remove a chip, or clear them all."
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
+AWARD_COLUMNS = ("award_id", "financial_year", "area", "theme", "funding_stream", "service", "provider",
+                 "amount_gbp", "status", "mechanism", "source_title", "source_locator", "document")
 LABELS = {
     "amount_gbp": "Amount", "stated_total_gbp": "Stated total", "line_sum_gbp": "Sum of lines",
     "difference_gbp": "Difference", "amount_per_resident_gbp": "Per resident",
@@ -393,9 +395,13 @@ def column_config(columns: Sequence[str]) -> dict:
     return config
 
 
-def table(frame: pl.DataFrame, key: str, *, height: int | str = "auto", styled: Callable | None = None) -> None:
-    """A sortable table with British money, percentages, marked unpublished rows and source links."""
+def table(frame: pl.DataFrame, key: str, *, first: Sequence[str] = (), height: int | str = "auto",
+          styled: Callable | None = None) -> None:
+    """A sortable table with British money, percentages, marked unpublished rows and source links;
+    the `first` columns lead (then the unpublished marker and the rest)."""
     shown = display(frame)
+    lead = ["publication", *first] if "publication" in shown.columns else list(first)
+    shown = shown.select(*[c for c in lead if c in shown.columns], pl.exclude(lead))
     data = styled(shown) if styled else shown
     st.dataframe(data, key=key, hide_index=True, column_config=column_config(shown.columns), height=height)
 

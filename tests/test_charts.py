@@ -10,12 +10,9 @@ from pccspend.filters import Filters
 
 
 def test_money_ticks_are_round_and_british():
-    assert charts.money_ticks(0, 2_300_000) == (
-        [0, 500000, 1000000, 1500000, 2000000, 2500000],
-        ["£0", "£500,000", "£1m", "£1.5m", "£2m", "£2.5m"],
-    )
-    assert charts.money_ticks(-350_000, 100_000)[1] == [
-        "-£400,000", "-£300,000", "-£200,000", "-£100,000", "£0", "£100,000"]
+    assert charts.money_ticks(0, 2_300_000) == ([0, 1000000, 2000000, 3000000], ["£0", "£1m", "£2m", "£3m"])
+    assert charts.money_ticks(0, 1_300_000)[1] == ["£0", "£500,000", "£1m", "£1.5m"]
+    assert charts.money_ticks(-350_000, 100_000)[1] == ["-£400,000", "-£200,000", "£0", "£200,000"]
     assert charts.money_ticks(0, 0) == ([0.0], ["£0"])
 
 

@@ -1,0 +1,197 @@
+"""End to end: a real `streamlit run` server driven by Debian's Chromium through Playwright.
+
+Screenshots of every page go to test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from pccspend.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+PAGES = {  # url path -> charts the page shows with the default filters
+    "": 4, "themes": 2, "funding_streams": 3, "years": 2, "providers": 3, "compare_areas": 1,
+    "awards": 0, "data_quality": 2, "sources": 0,
+}
+VICTIM_KPIS = ["£1,305,117", "17", "9", "1"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(built_data, tmp_path_factory):
+    """`streamlit run dashboard.py` on a free port over the test build; stopped after the session."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
+    env = {**os.environ, "PCCSPEND_DATA": str(built_data.root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
+         "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log.name}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make chromium)")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(height: int = 1000):
+        context = browser.new_context(viewport={"width": 1440, "height": height}, accept_downloads=True)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def settle(page, charts: int = 0) -> None:
+    """Wait until the script run is over and the page's charts are drawn."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length >= n",
+            arg=charts, timeout=30_000)
+    page.wait_for_timeout(400)  # the last deltas paint
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30_000)
+
+
+def kpi_values(page) -> list[str]:
+    return page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+
+
+def chart(page, title: str):
+    return page.locator('[data-testid="stPlotlyChart"]').filter(has_text=title)
+
+
+def bar_texts(page, title: str) -> list[str]:
+    return chart(page, title).locator("text.bartext").evaluate_all("els => els.map(e => e.textContent)")
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_every_page_loads_with_charts_and_no_error(server, new_page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = new_page(height=2200)
+    for path, charts in PAGES.items():
+        page.goto(f"{server}/{path}")
+        settle(page, charts)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == charts, path
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+        assert page.get_by_text("Data as of 30 March 2021").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"page-{path or 'overview'}.png"), full_page=True)
+
+
+def test_clicking_a_theme_bar_filters_everything_and_the_url(server, new_page):
+    page = new_page()
+    page.goto(server)
+    settle(page, 4)
+    assert kpi_values(page) == ["£4,286,144", "51", "25", "5"]
+    victims = chart(page, "Spend by theme").locator("g.point path").nth(1)  # Not stated, Victims, ...
+    victims.scroll_into_view_if_needed()
+    box = victims.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # as a person clicks: on the plot
+    page.wait_for_function("() => location.search.includes('theme=victims')", timeout=30_000)
+    settle(page, 4)
+    assert query(page) == {"theme": ["victims"]}
+    assert kpi_values(page) == VICTIM_KPIS
+    assert bar_texts(page, "Spend by funding stream") == ["£961,260", "£343,857"]
+    assert page.get_by_role("button", name="Theme: Victims").is_visible()
+    # The filter follows the user to another page.
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Awards", exact=True).click()
+    page.wait_for_function("() => location.pathname.endsWith('/awards')", timeout=30_000)
+    settle(page)
+    assert query(page) == {"theme": ["victims"]}
+    assert page.get_by_text("17 awards, £1,305,117 in total").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "cross-filtered-awards.png"), full_page=True)
+
+
+def test_a_copied_url_shows_the_same_figures_in_a_fresh_browser(server, new_page):
+    page = new_page()
+    page.goto(f"{server}/?theme=victims&area=Cambridgeshire&from=2017/18")
+    settle(page, 4)
+    page.get_by_role("button", name="Area: Cambridgeshire").click()  # a chip: removes just that filter
+    page.wait_for_function("() => !location.search.includes('area=')", timeout=30_000)
+    settle(page, 4)
+    copied = page.url
+    assert query(page) == {"theme": ["victims"], "from": ["2017/18"]}
+    figures = (kpi_values(page), bar_texts(page, "Spend by funding stream"), bar_texts(page, "Spend by theme"))
+    assert figures[0] == VICTIM_KPIS
+    fresh = new_page()  # a new browser context: no cookies, no session
+    fresh.goto(copied)
+    settle(fresh, 4)
+    assert (kpi_values(fresh), bar_texts(fresh, "Spend by funding stream"),
+            bar_texts(fresh, "Spend by theme")) == figures
+    assert fresh.url == copied
+
+
+def test_download_has_exactly_the_filtered_rows(server, new_page):
+    page = new_page()
+    page.goto(f"{server}/awards?theme=victims")
+    settle(page)
+    with page.expect_download() as csv_download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = list(csv.DictReader(io.StringIO(open(csv_download.value.path(), encoding="utf-8-sig").read())))
+    assert len(rows) == 17
+    assert {r["theme"] for r in rows} == {"victims"}
+    assert all(r["source_title"] and r["source_locator"] for r in rows)
+    with page.expect_download() as json_download:
+        page.get_by_role("button", name="Download JSON").click()
+    records = json.loads(open(json_download.value.path(), encoding="utf-8").read())
+    assert sorted(r["award_id"] for r in records) == sorted(r["award_id"] for r in rows)
+    assert sum(r["amount_gbp"] or 0 for r in records) == 1305117
