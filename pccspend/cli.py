@@ -211,3 +211,32 @@ def export(fmt, out, prefix, areas, year, from_year, to_year, themes, streams, s
     for award_id, reason in result.omitted:
         click.echo(f"left out {award_id}: {reason}", err=True)
     click.echo(f"Wrote {result.rows:,} published award(s) to {out} ({fmt}).")
+
+
+@main.command()
+@click.option("--rows", type=click.IntRange(1, 200_000_000), required=True, help="How many synthetic awards.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write (never the bundled data/).")
+@click.option("--seed", type=int, default=20261124, show_default=True, help="Random seed: the same seed gives the same set.")
+def synth(rows: int, out: str, seed: int) -> None:
+    """Write and build a SYNTHETIC national award set for scale tests (use it with PCCSPEND_DATA)."""
+    from pathlib import Path
+
+    from pccspend.synth import write_synth
+
+    try:
+        data = write_synth(Path(out), rows, seed, progress=_progress)
+    except ValueError as exc:
+        _fail(str(exc))
+    build_register(data, progress=_progress)
+    click.echo(f"Synthetic set of {rows:,} awards in {data.root}: PCCSPEND_DATA={data.root} make run")
+
+
+@main.command()
+@click.option("--rows", type=click.IntRange(100, 200_000_000), default=10_000_000, show_default=True,
+              help="Size of the synthetic set (built once, cached in ~/.cache/pccspend).")
+@click.option("--states", type=click.IntRange(1, 1000), default=50, show_default=True, help="Filter states per page.")
+def bench(rows: int, states: int) -> None:
+    """Page latency and memory of the query layer against a pandas peer; ends with a RESULT line."""
+    from pccspend.bench import run_bench
+
+    run_bench(rows, states, progress=_progress)

@@ -24,6 +24,8 @@ from pccspend.queries import load_query, macro_sql, query_params
 TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
 SMALL_TABLES = ("sources", "stated_totals", "stated_total_lines", "population")
 BASE = "awards"
+# Parameters some questions take beyond the filters, and their values when the caller gives none.
+DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None}
 
 
 class NoBuild(Exception):
@@ -108,7 +110,7 @@ class Database:
     def query(self, name: str, filters: Filters = ALL, *, base_only: bool = False, **extra) -> pl.DataFrame:
         """Run `queries/<name>.sql` with the filter's parameters and any extra ones it needs."""
         sql = load_query(name)
-        available = {**filters.params(), **extra}
+        available = {**DEFAULT_EXTRAS, **filters.params(), **extra}
         needed = query_params(name)
         missing = needed - available.keys()
         if missing:

@@ -1,4 +1,4 @@
--- Every award matching the filters, with its source document and locator.
+-- Every award matching the filters, with its source document and locator ($row_limit rows at most; null: all).
 with filtered as (
     select *
     from filtered_awards(
@@ -45,3 +45,4 @@ final as (
 
 select * exclude (fy_start) from final
 order by area, fy_start, award_id
+limit $row_limit

@@ -20,7 +20,7 @@ def test_every_page_returns_named_frames(db):
         "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about"},
         "years": {"by_year_theme", "by_year_stream", "commitments"},
         "providers": {"top", "concentration", "mechanisms", "providers", "profile"},
-        "awards": {"awards"},
+        "awards": {"awards", "kpis"},
         "compare_areas": {"by_area_year", "by_area"},
         "data_quality": {"reconciliation", "gaps", "issues"},
         "sources": {"documents", "text"},
@@ -102,4 +102,6 @@ def test_victims_filter_flows_into_every_page(db):
     assert pagedata.overview(db, VICTIMS)["kpis"].select("amount_gbp", "award_count").row(0) == (
         D("1305117.00"), 17)
     assert pagedata.awards(db, VICTIMS)["awards"].height == 17
+    page = pagedata.awards(db, VICTIMS, limit=5)
+    assert (page["awards"].height, page["kpis"]["award_count"][0]) == (5, 17)
     assert pagedata.years(db, VICTIMS)["by_year_theme"]["theme"].unique().to_list() == ["victims"]

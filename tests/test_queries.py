@@ -22,7 +22,7 @@ FILTER_PARAMS = {
 COUNTS = ["award_count", "missing_amount_count"]
 EXPECTED = {
     "area_comparison": (FILTER_PARAMS, ["area", "financial_year", "amount_gbp", *COUNTS, "population", "amount_per_resident_gbp"]),
-    "awards": (FILTER_PARAMS, [
+    "awards": (FILTER_PARAMS | {"row_limit"}, [
         "award_id", "area", "funder", "financial_year", "theme", "plan_priority", "funding_stream", "service",
         "description", "provider", "provider_sector", "amount_gbp", "amount_note", "mechanism", "status",
         "commitment_id", "decision_ref", "decision_date", "is_public", "source_id", "source_title",
@@ -238,6 +238,13 @@ def test_filters_combine(db):
     assert db.query("awards", Filters(providers=("Not stated",)))["award_id"].to_list() == [
         "CAM-BCB170511-CRSF01", "CAM-BCB170511-CDRG-C11", "LEI-EXE0001-R3", "LEI-EXE0001-R4",
     ]
+
+
+def test_awards_row_limit(db):
+    assert db.query("awards", row_limit=3)["award_id"].to_list() == [
+        "CAM-BCB150714-01", "CAM-BCB170511-CRSF01", "CAM-BCB170511-CDRG-C01",
+    ]
+    assert db.query("awards").height == 51
 
 
 def test_awards_carry_their_trail(db):
