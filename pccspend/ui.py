@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import runpy
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
 import plotly.graph_objects as go
@@ -34,6 +34,9 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 AWARD_COLUMNS = ("award_id", "financial_year", "area", "theme", "funding_stream", "service", "provider",
                  "amount_gbp", "status", "mechanism", "source_title", "source_locator", "document")
+WIDTHS = {"financial_year": "small", "area": "small", "theme": "small", "status": "small", "award_id": "medium",
+          "funding_stream": "medium", "service": "medium", "provider": "medium", "source_title": "medium",
+          "source_locator": "medium", "description": "large"}
 LABELS = {
     "amount_gbp": "Amount", "stated_total_gbp": "Stated total", "line_sum_gbp": "Sum of lines",
     "difference_gbp": "Difference", "amount_per_resident_gbp": "Per resident",
@@ -377,21 +380,25 @@ def display(frame: pl.DataFrame) -> pl.DataFrame:
     return out
 
 
-def column_config(columns: Sequence[str]) -> dict:
+def column_config(schema: Mapping[str, pl.DataType]) -> dict:
+    """Column labels, British money, percentages, dates, link and marker columns of a table."""
     config = {}
-    for c in columns:
+    for c, dtype in schema.items():
         label = LABELS.get(c, c.replace("_", " ").capitalize())
+        width = WIDTHS.get(c)
         if c.endswith("_gbp"):
-            config[c] = st.column_config.NumberColumn(label, format="£%,.2f")
+            config[c] = st.column_config.NumberColumn(label, format="£%,.2f", width="small")
         elif c.endswith("_share") or c == "share_of_spend":
             config[c] = st.column_config.NumberColumn(label, format="percent")
         elif c == "document":
-            config[c] = st.column_config.LinkColumn("Open", display_text="open document",
+            config[c] = st.column_config.LinkColumn("Open", display_text="open document", width="small",
                                                     help="The source document at this locator")
+        elif dtype == pl.Date:
+            config[c] = st.column_config.DateColumn(label, format="D MMM YYYY", width="small")
         elif c == "publication":
             config[c] = st.column_config.TextColumn("Publication", help="UNPUBLISHED: not approved for publication")
         else:
-            config[c] = st.column_config.Column(label)
+            config[c] = st.column_config.Column(label, width=width)
     return config
 
 
@@ -403,7 +410,7 @@ def table(frame: pl.DataFrame, key: str, *, first: Sequence[str] = (), height: i
     lead = ["publication", *first] if "publication" in shown.columns else list(first)
     shown = shown.select(*[c for c in lead if c in shown.columns], pl.exclude(lead))
     data = styled(shown) if styled else shown
-    st.dataframe(data, key=key, hide_index=True, column_config=column_config(shown.columns), height=height)
+    st.dataframe(data, key=key, hide_index=True, column_config=column_config(shown.schema), height=height)
 
 
 def metric(label: str, value: str, help: str | None = None) -> None:

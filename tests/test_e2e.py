@@ -195,3 +195,13 @@ def test_download_has_exactly_the_filtered_rows(server, new_page):
     records = json.loads(open(json_download.value.path(), encoding="utf-8").read())
     assert sorted(r["award_id"] for r in records) == sorted(r["award_id"] for r in rows)
     assert sum(r["amount_gbp"] or 0 for r in records) == 1305117
+
+
+def test_a_source_link_opens_the_document_at_its_locator(server, new_page):
+    page = new_page(height=1400)
+    page.goto(f"{server}/sources?doc=CAM-BCB-2017-05-11&at=Paragraph%204.3%2C%20Grant%20Agreements")
+    settle(page)
+    assert page.get_by_text("Looking for: Paragraph 4.3, Grant Agreements").is_visible()
+    assert page.get_by_text("4.3 A mixed model of commissioning").first.is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "source-at-locator.png"), full_page=True)
