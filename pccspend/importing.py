@@ -53,6 +53,7 @@ SECTOR_PREFIXES = {
     "health": ("GB-NHS-",),
 }
 
+
 class ImportRefused(Exception):
     """The plan has rejections, or the register changed since it was made."""
 
@@ -61,9 +62,9 @@ class ImportRefused(Exception):
 
 @dataclass
 class _Context:
+    """What every row's conversion needs to know."""
+
     file_name: str
-    source_id: str
-    locator: Callable[[int], str]
     area: str | None
     rules: list
     streams: dict[str, str]
@@ -385,7 +386,7 @@ def plan_import(data: DataDir, path: Path, area: str | None = None, *, name: str
                 progress: Progress = lambda _m: None, today: dt.date | None = None) -> ImportPlan:
     """Read `path` and stage the register it would make; nothing in `data` changes."""
     path = Path(path)
-    name = Path(name or path.name).name
+    name = re.sub(r"[\x00-\x1f\x7f]+", " ", Path(name or path.name).name).strip() or "upload"
     area = area.strip() if area and area.strip() else None
     plan = ImportPlan(file_name=name, area=area)
     try:
@@ -429,7 +430,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
     streams = funding_streams(data.register)
     source_id = f"IMPORT-{plan.sha256[:12]}"
     locator = (lambda r: f"grants[{r - 1}]") if table.fmt == "JSON" else (lambda r: f"row {r}")
-    ctx = _Context(name, source_id, locator, area, rules, streams, plan.new_streams)
+    ctx = _Context(name, area, rules, streams, plan.new_streams)
     convert = _from_360 if table.layout == "360Giving" else _from_register
 
     plan.staging = Path(tempfile.mkdtemp(prefix=".import-", dir=data.root))

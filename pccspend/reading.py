@@ -66,7 +66,9 @@ def clean(value) -> str | None:
         text = str(value)
     else:
         raise NotScalar
-    text = text.strip()
+    # One kind of line break: the register's CSV ends rows with \n, and a lone \r in a cell
+    # would read back as a row break.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     # Our exports prefix formula-looking text with an apostrophe (tabular.neutralise); undo it.
     if len(text) >= 2 and text[0] == "'" and text[1] in "".join(FORMULA_START):
         text = text[1:].strip()
