@@ -40,7 +40,7 @@ def synthetic_set(rows: int, progress: Callable[[str], None]) -> DataDir:
     data = DataDir(folder)
     if not (data.register / "awards.csv").exists():
         write_synth(folder, rows, SEED, progress)
-    if is_stale(data) or not (data.current / "rollup_dims.parquet").exists():
+    if is_stale(data):
         build(data, progress)
     return data
 

@@ -18,6 +18,8 @@ from pccspend.paths import DataDir
 from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
+# Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
+BUILD_FORMAT = 2
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -82,7 +84,8 @@ def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
 # Pre-aggregated rollups the query layer answers from when a question and its filters allow
 # (see pccspend/db.py): each row stands for many awards and carries their weights.
 ROLLUPS: dict[str, tuple[str, ...]] = {
-    "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status", "is_public"),
+    "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                    "is_public", "source_id"),
     "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
 }
 
@@ -145,6 +148,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
     info = {
         "register_sha256": digest,
         "generator": f"pccspend {__version__}",
+        "build_format": BUILD_FORMAT,
         "data_as_of": str(sources["published_date"].max()) if sources.height else None,
         "rows": {name: frame.height for name, frame in tables.items()},
     }
@@ -202,4 +206,8 @@ def current_build(data: DataDir) -> dict | None:
 def is_stale(data: DataDir) -> bool:
     """True when there is no build, or the register changed since the current one."""
     info = current_build(data)
-    return info is None or info["register_sha256"] != register_hash(data)
+    return (
+        info is None
+        or info.get("build_format") != BUILD_FORMAT
+        or info["register_sha256"] != register_hash(data)
+    )
