@@ -6,9 +6,12 @@ import streamlit as st
 
 from pccspend import ui
 
-st.set_page_config(page_title="PCC spend: commissioned services and grants", page_icon=":material/payments:", layout="wide")
+st.set_page_config(page_title="PCC spend: commissioned services and grants", page_icon=":material/payments:",
+                   layout="wide")
 
-IMPORT_PAGE = Path(__file__).parent / "pages" / "import_data.py"  # the import issue's page, when present
+HERE = Path(__file__).parent
+OFFICE_PAGES = [("import_data", "Import awards", ":material/upload_file:"),
+                ("publish", "Publish a snapshot", ":material/publish:")]
 pages = {
     "Spend": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -22,10 +25,13 @@ pages = {
         st.Page("pages/awards.py", title="Awards", icon=":material/table_rows:"),
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
         st.Page("pages/sources.py", title="Source documents", icon=":material/description:"),
-        *([st.Page("pages/import_data.py", title="Import awards", icon=":material/upload_file:")] if IMPORT_PAGE.exists() else []),
+    ],
+    "Office": [  # pages of the import and snapshot work, when present
+        st.Page(f"pages/{name}.py", title=title, icon=icon)
+        for name, title, icon in OFFICE_PAGES if (HERE / "pages" / f"{name}.py").exists()
     ],
 }
-page = st.navigation(pages, expanded=True)
+page = st.navigation({section: items for section, items in pages.items() if items}, expanded=True)
 ui.start(page.url_path)
 ui.sidebar()
 ui.warnings()

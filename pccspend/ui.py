@@ -307,13 +307,18 @@ def chips() -> None:
 # Charts and tables -------------------------------------------------------------------------
 
 
-def _cross_filter(key: str, dimension: str) -> None:
-    selection = st.session_state.get(key)
-    points = (selection or {}).get("selection", {}).get("points", []) if selection else []
+def _clicked_value(key: str) -> str | None:
+    """The raw value (customdata[0]) of the bar just clicked in chart `key`."""
+    state_ = st.session_state.get(key)
+    points = state_["selection"]["points"] if state_ else []
     values = [p["customdata"][0] for p in points if p.get("customdata")]
-    if not values or values[0] in (charts.ALL_OTHERS, ""):
+    return values[0] if values and values[0] not in (charts.ALL_OTHERS, "") else None
+
+
+def _cross_filter(key: str, dimension: str) -> None:
+    value, f = _clicked_value(key), filters()
+    if value is None:
         return
-    value, f = values[0], filters()
     set_filters({
         "theme": lambda: f.replace(themes=(value,)),
         "funding_stream": lambda: f.replace(funding_streams=(value,)),
@@ -350,11 +355,9 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
 
 
 def _clicked(key: str, on_click: Callable[[str], None]) -> None:
-    selection = st.session_state.get(key)
-    points = selection["selection"]["points"] if selection else []
-    values = [p["customdata"][0] for p in points if p.get("customdata")]
-    if values:
-        on_click(values[0])
+    value = _clicked_value(key)
+    if value is not None:
+        on_click(value)
 
 
 def source_link(source_id: str | None, locator: str | None) -> str | None:
@@ -393,6 +396,8 @@ def column_config(schema: Mapping[str, pl.DataType]) -> dict:
         elif c == "document":
             config[c] = st.column_config.LinkColumn("Open", display_text="open document", width="small",
                                                     help="The source document at this locator")
+        elif dtype.is_integer() and c not in ("line", "provider_rank"):
+            config[c] = st.column_config.NumberColumn(label, format="%,d", width="small")
         elif dtype == pl.Date:
             config[c] = st.column_config.DateColumn(label, format="D MMM YYYY", width="small")
         elif c == "publication":

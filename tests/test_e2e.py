@@ -205,3 +205,19 @@ def test_a_source_link_opens_the_document_at_its_locator(server, new_page):
     assert page.get_by_text("4.3 A mixed model of commissioning").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / "source-at-locator.png"), full_page=True)
+
+
+def test_clicking_a_theme_bar_on_the_themes_page_drills_down(server, new_page):
+    page = new_page()
+    page.goto(f"{server}/themes")
+    settle(page, 2)
+    victims = chart(page, "Spend by theme").locator("g.point path").nth(1)
+    box = victims.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('drill=victims')", timeout=30_000)
+    settle(page, 2)
+    assert bar_texts(page, "Victims: by funding stream") == ["£961,260", "£343,857"]
+    page.get_by_role("button", name="← Back").click()
+    page.wait_for_function("() => !location.search.includes('drill=')", timeout=30_000)
+    settle(page, 2)
+    assert query(page) == {}
