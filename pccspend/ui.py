@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import runpy
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from urllib.parse import quote
 
 import plotly.graph_objects as go
@@ -209,7 +210,7 @@ def _years(opts: dict[str, set[str]], f: Filters) -> list[str]:
     return sorted(opts.get("financial_year", set()) | {y for y in (f.from_year, f.to_year) if y})
 
 
-def _push_widgets(f: Filters, years: list[str]) -> None:
+def _push_widgets(f: Filters) -> None:
     ss = st.session_state
     ss["f:area"], ss["f:theme"], ss["f:stream"] = list(f.areas), list(f.themes), list(f.funding_streams)
     ss["f:provider"], ss["f:mechanism"] = list(f.providers), list(f.mechanisms)
@@ -221,9 +222,7 @@ def _push_widgets(f: Filters, years: list[str]) -> None:
     ss[PUSH] = False
 
 
-def _pull_widgets(years: list[str]) -> None:
-    from decimal import Decimal
-
+def _pull_widgets() -> None:
     ss = st.session_state
     low, high = ss.get("f:from"), ss.get("f:to")
     if low and high and low > high:
@@ -248,8 +247,8 @@ def sidebar() -> None:
     opts, f = options(), filters()
     years = _years(opts, f)
     if st.session_state.get(PUSH, True):
-        _push_widgets(f, years)
-    pull = functools.partial(_pull_widgets, years)
+        _push_widgets(f)
+    pull = _pull_widgets
     with st.sidebar:
         st.caption(stamp())
         st.button("Clear all filters", on_click=set_filters, args=(Filters(),), width="stretch",

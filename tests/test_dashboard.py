@@ -253,3 +253,19 @@ def test_source_document_opens_at_its_locator(open_app):
     assert [i.value for i in at.info] == ["Looking for: Paragraph 4.3, Grant Agreements"]
     assert at.get("text")[0].value.startswith("4.3 A mixed model")
     assert at.subheader[0].value == "Commissioning and Grants"
+
+
+def test_a_new_build_is_picked_up_without_a_restart(fresh_data, monkeypatch):
+    from pccspend.build import build
+
+    build(fresh_data)
+    monkeypatch.setenv("PCCSPEND_DATA", str(fresh_data.root))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert kpis(at)[0] == ("Total spend", "£4,286,144")
+    awards = fresh_data.register / "awards.csv"
+    text = awards.read_text(encoding="utf-8")
+    assert text.count(",52750.00,") == 1  # CAM-BCB170511-VS03, Restorative Justice Hub
+    awards.write_text(text.replace(",52750.00,", ",52751.00,"), encoding="utf-8")
+    build(fresh_data)
+    at.run()
+    assert kpis(at)[0] == ("Total spend", "£4,286,145")
