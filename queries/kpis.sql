@@ -10,9 +10,9 @@ with filtered as (
 final as (
     select
         sum(amount_gbp) as amount_gbp,
-        sum(award_count)::bigint as award_count,
+        coalesce(sum(award_count), 0)::bigint as award_count,
         count(distinct provider) as provider_count,
-        sum(missing_amount_count)::bigint as missing_amount_count,
+        coalesce(sum(missing_amount_count), 0)::bigint as missing_amount_count,
         count(distinct area) as area_count,
         min(financial_year) as first_financial_year,
         max(financial_year) as last_financial_year
