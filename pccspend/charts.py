@@ -199,8 +199,11 @@ def theme_colour(theme: str) -> str:
     return vocab.THEME_COLOURS.get(theme, vocab.THEME_COLOURS[vocab.NOT_STATED])
 
 
+OFFICE_STREAM_COLOUR = "#3B3B3B"  # streams an office adds (funding_streams.csv): dark, unlike "Not stated"
+
+
 def stream_colour(stream: str) -> str:
-    return vocab.STREAM_COLOURS.get(stream, vocab.STREAM_COLOURS[vocab.NOT_STATED])
+    return vocab.STREAM_COLOURS.get(stream, OFFICE_STREAM_COLOUR)
 
 
 def spend_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
