@@ -124,13 +124,13 @@ def compare_areas(df, f):
     return {"by_area_year": _agg(d, ["area", "financial_year"]), "by_area": _agg(d, ["area"])}
 
 
-def data_quality(df, f):
+def data_quality(df, f, limit: int | None = None):
     d = df[_mask(df, f)]
     gaps = d.assign(no_theme=d["theme"] == NOT_STATED, no_stream=d["funding_stream"] == NOT_STATED,
                     no_provider=d["provider"] == NOT_STATED, no_amount=d["amount_gbp"].isna())
     per = gaps.groupby(["area", "financial_year"], observed=True)[["no_amount", "no_theme", "no_stream", "no_provider"]].sum()
     issues = gaps[gaps[["no_amount", "no_theme", "no_stream", "no_provider"]].any(axis=1)]
-    return {"gaps": per.reset_index(), "issues": issues}
+    return {"gaps": per.reset_index(), "issues": issues if limit is None else issues.head(limit)}
 
 
 PAGES = {

@@ -151,12 +151,13 @@ def compare_areas(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     return {"by_area_year": by_year, "by_area": by_area}
 
 
-def data_quality(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
-    """Stated totals against their lines, gaps by area and year, and every gap with its source."""
+def data_quality(db: Database, filters: Filters, limit: int | None = None) -> dict[str, pl.DataFrame]:
+    """Stated totals against their lines, gaps by area and year, and every gap (the first
+    `limit`, or all) with its source."""
     return {
         "reconciliation": db.query("reconciliation", filters),
         "gaps": db.query("data_quality", filters),
-        "issues": db.query("data_quality_issues", filters),
+        "issues": db.query("data_quality_issues", filters, row_limit=limit),
     }
 
 

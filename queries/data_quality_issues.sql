@@ -1,4 +1,4 @@
--- One row per gap in an award (no amount, theme, funding stream or provider), with its source.
+-- One row per gap in an award (no amount, theme, funding stream or provider), with its source ($row_limit rows at most; null: all).
 with filtered as (
     select *
     from filtered_awards(
@@ -44,3 +44,4 @@ final as (
 
 select * exclude (fy_start) from final
 order by issue, area, fy_start, award_id
+limit $row_limit
