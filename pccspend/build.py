@@ -19,7 +19,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 2
+BUILD_FORMAT = 3
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -86,6 +86,7 @@ def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
 ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
                     "is_public", "source_id"),
+    "rollup_services": ("fy_start", "financial_year", "theme", "funding_stream", "service", "status", "is_public"),
     "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
 }
 

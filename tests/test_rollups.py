@@ -75,6 +75,8 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "rollup_providers"
     db.query("kpis", Filters(themes=("victims",)))
     assert db.last_store == "awards"
+    db.query("theme_stream_service", Filters(themes=("victims",)))
+    assert db.last_store == "rollup_services"
     db.query("spend_by_theme", Filters(search="victim"))
     assert db.last_store == "awards"
 
