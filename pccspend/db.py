@@ -24,6 +24,7 @@ from pccspend.queries import load_query, macro_sql, query_params
 TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
 SMALL_TABLES = ("sources", "stated_totals", "stated_total_lines", "population")
 BASE = "awards"
+BY_PROVIDER = "awards_by_provider"
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
 DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None}
 
@@ -82,6 +83,9 @@ class Database:
         self.build_path: Path = self.data.current.resolve()
         self.info = current_build(self.data) or {}
         self._base = self._open(BASE, view=True)
+        self._by_provider = (
+            self._open(BY_PROVIDER, view=True) if (self.build_path / f"{BY_PROVIDER}.parquet").exists() else None
+        )
         self._rollups = []
         if use_rollups:
             for name, dims in ROLLUPS.items():
@@ -99,7 +103,7 @@ class Database:
             con.execute("create table awards as select * from read_parquet($path)", {"path": path})
         for small in SMALL_TABLES:
             con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
-        macro = "_filtered_awards.sql" if table == BASE else f"_filtered_{table}.sql"
+        macro = "_filtered_awards.sql" if table in (BASE, BY_PROVIDER) else f"_filtered_{table}.sql"
         con.execute(macro_sql(macro))
         return _Store(table, columns, con)
 
@@ -116,6 +120,11 @@ class Database:
         if missing:
             raise TypeError(f"query {name!r} needs parameter(s): {', '.join(sorted(missing))}")
         params = {k: available[k] for k in needed}
+        if filters.providers and self._by_provider is not None and not base_only:
+            # A provider filter picks a few providers: their awards sit together in the
+            # provider-sorted copy, which beats any rollup.
+            self.last_store = BY_PROVIDER
+            return self._by_provider.run(sql, params)
         if not base_only:
             touched = filter_columns(filters)
             for store in self._rollups:
@@ -132,5 +141,5 @@ class Database:
         return self._base.run(sql, params)
 
     def close(self) -> None:
-        for store in (self._base, *self._rollups):
+        for store in (self._base, *self._rollups, *([self._by_provider] if self._by_provider else [])):
             store.con.close()

@@ -1,4 +1,5 @@
-"""Rollups answer exactly as the awards do: every question, many filter states, two data sets."""
+"""Rollups (and the provider-sorted copy of the awards) answer exactly as the awards do: every
+question, many filter states, two data sets."""
 
 from __future__ import annotations
 
@@ -79,6 +80,8 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "rollup_services"
     db.query("spend_by_theme", Filters(search="victim"))
     assert db.last_store == "awards"
+    db.query("spend_by_theme", Filters(providers=("Rutland County Council",)))
+    assert db.last_store == "awards_by_provider"
 
 
 def test_questions_count_awards_by_weight_never_by_row():
