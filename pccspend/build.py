@@ -19,7 +19,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 4
+BUILD_FORMAT = 5
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -88,6 +88,13 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
                     "is_public", "source_id"),
     "rollup_services": ("fy_start", "financial_year", "theme", "funding_stream", "service", "status", "is_public"),
     "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
+    "rollup_commitments": ("commitment_id", "area", "service", "provider", "financial_year", "fy_start", "status",
+                           "is_public"),
+}
+# Rollups of a subset of the awards: only questions that declare they read just that subset
+# (a `-- rows: <subset>` line in the .sql file) may use them.
+ROLLUP_ROWS: dict[str, tuple[str, pl.Expr]] = {
+    "rollup_commitments": ("commitments", pl.col("commitment_id").is_not_null()),
 }
 
 
@@ -145,7 +152,10 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         "stated_totals": totals,
         "stated_total_lines": total_lines(totals, awards),
         "population": population,
-        **{name: rollup(awards, dims) for name, dims in ROLLUPS.items()},
+        **{
+            name: rollup(awards.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else awards, dims)
+            for name, dims in ROLLUPS.items()
+        },
     }
     digest = register_hash(data)
     info = {

@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pccspend.build import ROLLUPS, current_build
+from pccspend.build import ROLLUP_ROWS, ROLLUPS, current_build
 from pccspend.filters import ALL, Filters
 from pccspend.paths import DataDir, data_dir
-from pccspend.queries import load_query, macro_sql, query_params
+from pccspend.queries import load_query, macro_sql, query_params, query_rows
 
 TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
 SMALL_TABLES = ("sources", "stated_totals", "stated_total_lines", "population")
@@ -58,6 +58,7 @@ class _Store:
     name: str
     columns: frozenset[str]
     con: duckdb.DuckDBPyConnection
+    rows: str | None = None  # a rollup of a subset of the awards (ROLLUP_ROWS), or of all
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, sql: str, params: dict) -> pl.DataFrame:
@@ -90,7 +91,9 @@ class Database:
         if use_rollups:
             for name, dims in ROLLUPS.items():
                 if (self.build_path / f"{name}.parquet").exists():
-                    self._rollups.append(self._open(name, view=False, columns=frozenset(dims)))
+                    store = self._open(name, view=False, columns=frozenset(dims))
+                    store.rows = ROLLUP_ROWS.get(name, (None,))[0]
+                    self._rollups.append(store)
         self._unbindable: set[tuple[str, str]] = set()
         self.last_store = BASE
 
@@ -127,7 +130,10 @@ class Database:
             return self._by_provider.run(sql, params)
         if not base_only:
             touched = filter_columns(filters)
+            rows = query_rows(name)
             for store in self._rollups:
+                if store.rows not in (None, rows):
+                    continue
                 if touched <= store.columns and (name, store.name) not in self._unbindable:
                     try:
                         result = store.run(sql, params)

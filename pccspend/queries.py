@@ -37,6 +37,16 @@ def query_params(name: str) -> frozenset[str]:
     return frozenset(_PARAM.findall(_COMMENT.sub("", load_query(name))))
 
 
+_ROWS = re.compile(r"^--\s*rows:\s*(\w+)", re.MULTILINE)
+
+
+@functools.cache
+def query_rows(name: str) -> str | None:
+    """The subset of awards a question declares it reads (`-- rows: commitments`), if any."""
+    found = _ROWS.search(load_query(name))
+    return found.group(1) if found else None
+
+
 def describe(name: str) -> str:
     """The one-line description from the comment at the top of the file."""
     first = load_query(name).lstrip().splitlines()[0]

@@ -1,4 +1,5 @@
 -- Multi-year commitments: each year's money, committed versus optional extension.
+-- rows: commitments (reads only awards with a commitment_id, so the commitments rollup may answer)
 with filtered as (
     select *
     from filtered_awards(

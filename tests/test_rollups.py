@@ -82,6 +82,15 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "awards"
     db.query("spend_by_theme", Filters(providers=("Rutland County Council",)))
     assert db.last_store == "awards_by_provider"
+    db.query("commitments", Filters(areas=("Leicestershire",)))
+    assert db.last_store == "rollup_commitments"
+
+
+def test_a_rollup_of_some_awards_answers_only_questions_about_those_awards(db):
+    # rollup_commitments holds only awards with a commitment_id: kpis must never read it.
+    for name in query_names():
+        db.query(name, Filters(areas=("Leicestershire",)), top_n=5)
+        assert db.last_store != "rollup_commitments" or name == "commitments", name
 
 
 def test_questions_count_awards_by_weight_never_by_row():
