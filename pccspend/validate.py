@@ -33,13 +33,13 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        where = self.file
+        place = self.file
         if self.row is not None:
-            where += f" row {self.row}"
+            place += f" row {self.row}"
         if self.column:
-            where += f", column {self.column}"
+            place += f", column {self.column}"
         value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{where}: {self.rule}{value}"
+        return f"{place}: {self.rule}{value}"
 
 
 class ValidationFailed(Exception):
