@@ -12,7 +12,8 @@ kpis = data["kpis"].row(0, named=True)
 
 cols = st.columns(4)
 with cols[0]:
-    ui.metric("Total spend", gbp(kpis["amount_gbp"], missing="£0"))
+    # No awards: nothing was spent (£0). Awards whose amounts are all missing: the total is unknown.
+    ui.metric("Total spend", gbp(kpis["amount_gbp"], missing="not stated" if kpis["award_count"] else "£0"))
 with cols[1]:
     ui.metric("Awards", f"{kpis['award_count'] or 0:,}")
 with cols[2]:

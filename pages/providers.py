@@ -21,7 +21,7 @@ with cols[1]:
     ui.metric("Top-5 share of spend", f"{conc['top5_share']:.1%}" if conc["top5_share"] is not None else "not known",
               help=f"{gbp(conc['top5_amount_gbp'])} of {gbp(conc['total_amount_gbp'])}")
 with cols[2]:
-    ui.metric("Single tender", gbp(single.get("amount_gbp"), missing="£0"),
+    ui.metric("Single tender", gbp(single.get("amount_gbp"), missing="not stated" if single else "£0"),
               help=f"{(single.get('share_of_spend') or 0):.1%} of spend, awarded without competition")
 
 left, right = st.columns([3, 2])

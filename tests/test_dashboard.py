@@ -94,6 +94,12 @@ def test_filtered_figures_victims_2017_18(open_app):
     assert [b.label for b in at.button if b.key.startswith("chip:")] == ["Year: 2017/18  ✕", "Theme: Victims  ✕"]
 
 
+def test_a_total_of_only_missing_amounts_is_not_stated_never_zero(open_app):
+    at = open_app({"area": "West Midlands"})
+    assert kpis(at) == [("Total spend", "not stated"), ("Awards", "1"), ("Providers", "1"),
+                        ("Awards with no amount", "1")]
+
+
 def test_url_state_round_trips(open_app):
     query = {"area": ["Cambridgeshire"], "theme": ["victims", "offenders"], "ext": "1", "q": "hub"}
     first = open_app(query)
