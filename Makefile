@@ -34,6 +34,13 @@ chromium:
 	fi
 	@$(CHROMIUM) --version
 
+# axe-core for the snapshot's accessibility test, from the npm registry: pinned, with its integrity
+# hash, in tests/package.json and tests/package-lock.json (node_modules is git-ignored).
+AXE := tests/node_modules/axe-core/axe.min.js
+$(AXE): tests/package.json tests/package-lock.json
+	npm ci --prefix tests --no-audit --no-fund
+	touch $@
+
 build: $(VENV)/.runtime
 	$(PY) -m pccspend build --if-stale
 
@@ -43,7 +50,7 @@ validate: $(VENV)/.runtime
 run: build
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.dev chromium build
+test: $(VENV)/.dev chromium $(AXE) build
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.dev build

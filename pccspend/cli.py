@@ -240,3 +240,37 @@ def bench(rows: int, states: int) -> None:
     from pccspend.bench import run_bench
 
     run_bench(rows, states, progress=_progress)
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write (new, empty, or a previous snapshot).")
+@click.option("--area", "areas", multiple=True, help="Police force area (repeatable; default: every area with published awards).")
+@click.option("--year", help="One financial year, e.g. 2017/18.")
+@click.option("--from-year", help="First financial year of a range.")
+@click.option("--to-year", help="Last financial year of a range.")
+@DATA_OPTION
+def snapshot(out, areas, year, from_year, to_year, data_path):
+    """Write a public transparency snapshot: a static site of the published awards (HTML, PNG/SVG
+    charts, CSV/XLSX/JSON, manifest.json), never unpublished ones; byte-identical for the same data."""
+    from pathlib import Path
+
+    from pccspend.db import Database, NoBuild
+    from pccspend.filters import filter_options, unknown_values
+    from pccspend.snapshot import Scope, TargetRefused, write_snapshot
+
+    if year and (from_year or to_year):
+        _fail("give --year or --from-year/--to-year, not both")
+    scope = Scope(areas=areas, from_year=year or from_year, to_year=year or to_year)
+    try:
+        db = Database(data_dir(data_path))
+    except NoBuild as exc:
+        _fail(str(exc))
+    problems = unknown_values(scope.filters(), filter_options(db))
+    if problems:
+        _fail("; ".join(problems))
+    try:
+        result = write_snapshot(db, Path(out), scope, progress=_progress)
+    except TargetRefused as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote a snapshot of {', '.join(result['areas_covered']) or 'nothing published'} "
+               f"({scope.years_label()}) to {out}: {len(result['files']) + 1} files; open {out}/index.html.")
