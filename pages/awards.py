@@ -1,4 +1,4 @@
-"""Awards: every award matching the filters, sortable and searchable, with downloads."""
+"""Awards: the awards matching the filters, sortable and searchable, with downloads of all of them."""
 
 import streamlit as st
 
@@ -8,23 +8,27 @@ from pccspend.tabular import to_csv_bytes, to_json_bytes, to_xlsx_bytes
 
 ui.page()
 st.title("Award explorer")
-awards = ui.page_data("awards")["awards"]
-total = awards["amount_gbp"].sum() if awards.height else None
-st.caption(f"{awards.height:,} awards, {gbp(total, missing='£0')} in total, "
-           f"{awards['amount_gbp'].null_count():,} without an amount. Sort by clicking a column; search with the "
+data = ui.page_data("awards", limit=ui.EXPLORER_ROWS)
+awards, kpis = data["awards"], data["kpis"].row(0, named=True)
+count = kpis["award_count"]
+st.caption(f"{count:,} awards, {gbp(kpis['amount_gbp'], missing='not stated' if count else '£0')} in total, "
+           f"{kpis['missing_amount_count']:,} without an amount. Sort by clicking a column; search with the "
            "sidebar or the table's search icon. Every row names its source document and where in it.")
 
 if awards.is_empty():
     st.info(ui.EMPTY, icon=":material/search_off:")
 else:
+    if awards.height < count:
+        st.info(f"Showing the first {awards.height:,} of {count:,} awards (by area, year and id). Narrow the "
+                f"filters to see the others here; the downloads hold all {count:,}.", icon=":material/info:")
     ui.table(awards, key="awards-table", first=ui.AWARD_COLUMNS, height=640)
     with st.container(horizontal=True):
-        st.download_button("Download CSV", to_csv_bytes(awards), "awards.csv", "text/csv",
+        st.download_button("Download CSV", ui.all_awards(to_csv_bytes), "awards.csv", "text/csv",
                            key="awards-csv", on_click="ignore")
-        st.download_button("Download Excel (XLSX)", to_xlsx_bytes(awards), "awards.xlsx",
+        st.download_button("Download Excel (XLSX)", ui.all_awards(to_xlsx_bytes), "awards.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="awards-xlsx", on_click="ignore")
-        st.download_button("Download JSON", to_json_bytes(awards), "awards.json", "application/json",
+        st.download_button("Download JSON", ui.all_awards(to_json_bytes), "awards.json", "application/json",
                            key="awards-json", on_click="ignore")
-    st.caption("Downloads hold exactly the rows above. Cells that a spreadsheet would run as a formula "
-               "start with an apostrophe.")
+    st.caption("Downloads hold every award matching the filters. Cells that a spreadsheet would run as a "
+               "formula start with an apostrophe.")

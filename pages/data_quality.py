@@ -19,7 +19,7 @@ def highlight(frame):
 
 ui.page()
 st.title("Data quality")
-data = ui.page_data("data_quality")
+data = ui.page_data("data_quality", limit=ui.EXPLORER_ROWS)
 
 st.subheader("Does it add up?")
 st.caption("Each total a document states, beside the sum of the lines it covers. A 'budget' is an envelope, "
@@ -31,7 +31,10 @@ if not data["reconciliation"].is_empty():
 
 st.subheader("Gaps")
 ui.chart(charts.data_gaps_chart(data["gaps"]), data["gaps"], "data_quality")
-st.caption("Every gap, with its document and where in it:")
+gap_count = int(data["gaps"].select(ui.GAP_COUNTS).sum_horizontal().sum()) if not data["gaps"].is_empty() else 0
+shown = data["issues"].height
+st.caption("Every gap, with its document and where in it" + (
+    f" (the first {shown:,} of {gap_count:,}: narrow the filters to see the rest):" if shown < gap_count else ":"))
 if data["issues"].is_empty():
     st.success("No gaps under these filters.")
 else:

@@ -77,6 +77,17 @@ def page_data(page: str, **view) -> dict[str, pl.DataFrame]:
     return _page_data(page, str(db.build_path), filters(), tuple(sorted(view.items())), db)
 
 
+EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every filtered row
+GAP_COUNTS = ["missing_amount_count", "missing_theme_count", "missing_funding_stream_count", "missing_provider_count"]
+
+
+def all_awards(convert: Callable[[pl.DataFrame], bytes]) -> Callable[[], bytes]:
+    """A download's contents made on click (on its own thread): every award matching the
+    current filters, converted. The filters and database are taken now, not when clicked."""
+    db, current = database(), filters()
+    return lambda: convert(pagedata.awards(db, current)["awards"])
+
+
 @st.cache_data(show_spinner=False)
 def _options(build: str, _db: Database) -> dict[str, set[str]]:
     options = filter_options(_db)

@@ -233,6 +233,16 @@ def test_awards_explorer_rows_have_money_and_sources(open_app):
     assert any(c.value.startswith("17 awards, £1,305,117 in total, 1 without an amount.") for c in at.caption)
 
 
+def test_awards_explorer_shows_a_page_of_a_large_result_and_says_so(open_app, monkeypatch):
+    monkeypatch.setattr("pccspend.ui.EXPLORER_ROWS", 10)
+    at = open_app({"theme": "victims"}, "awards")
+    assert len(at.dataframe[0].value) == 10
+    assert [i.value for i in at.info] == [
+        "Showing the first 10 of 17 awards (by area, year and id). Narrow the filters to see the others here; "
+        "the downloads hold all 17."]
+    assert any(c.value.startswith("17 awards, £1,305,117 in total, 1 without an amount.") for c in at.caption)
+
+
 def test_compare_areas_per_resident(open_app):
     at = open_app({"measure": "per_resident"}, "compare_areas")
     fig = figure(at, "Spend per resident by area and financial year")
