@@ -15,8 +15,10 @@ areas = st.multiselect("Areas", sorted(options["area"]), default=[a for a in cho
                        key="publish:areas", placeholder="Every area with published awards")
 years = sorted(options["financial_year"])
 first, last = st.columns(2)
-from_year = first.selectbox("From year", years, index=None, key="publish:from", placeholder="First")
-to_year = last.selectbox("To year", years, index=None, key="publish:to", placeholder="Last")
+from_year = first.selectbox("From year", years, index=years.index(chosen.from_year) if chosen.from_year in years else None,
+                             key="publish:from", placeholder="First")
+to_year = last.selectbox("To year", years, index=years.index(chosen.to_year) if chosen.to_year in years else None,
+                         key="publish:to", placeholder="Last")
 scope = Scope.between(areas, from_year, to_year)
 
 db = ui.database()
@@ -27,6 +29,8 @@ cols[1].metric("Total spend", gbp(view.kpis["amount_gbp"], missing="£0"), borde
 cols[2].metric("Held back (not published)", f"{view.held_back:,}", border=True,
                help="Awards in this scope not approved for publication: they are in no file of the snapshot.")
 st.subheader("What the public will see")
+if view.awards.height < view.kpis["award_count"]:
+    st.caption(f"The first {view.awards.height:,} of {view.kpis['award_count']:,} published awards.")
 ui.table(view.awards, key="publish:awards", height=360)
 
 name = zip_name(scope) + ".zip"

@@ -43,22 +43,24 @@ def start(tabs: int = TABS) -> None:
 
 
 def render(images: Sequence[Image], progress: Callable[[str], None] = lambda _m: None) -> None:
-    """Write every image as PNG and SVG; the SVGs' ids made stable."""
+    """Write every image as PNG and SVG (the SVGs' ids made stable), saying how far it has got."""
     import kaleido
 
     if not images:
         return
-    jobs = []
-    for image in images:
-        for fmt in ("png", "svg"):
-            jobs.append({"fig": image.fig, "path": str(image.path.with_suffix(f".{fmt}")),
-                         "opts": {"format": fmt, "width": WIDTH, "height": image.fig.layout.height,
-                                  "scale": PNG_SCALE if fmt == "png" else 1}})
+    jobs = [{"fig": image.fig, "path": str(image.path.with_suffix(f".{fmt}")),
+             "opts": {"format": fmt, "width": WIDTH, "height": image.fig.layout.height,
+                      "scale": PNG_SCALE if fmt == "png" else 1}}
+            for image in images for fmt in ("png", "svg")]
     progress(f"drawing {len(images)} chart(s) as PNG and SVG in Chromium")
     with _LOCK:
         # Each tab costs seconds to open (it loads plotly.js): a small first batch opens one.
         start(max(1, min(TABS, len(jobs) // 8)))
-        kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
+        step = 4 * TABS  # jobs per call: enough to keep every tab busy, few enough to report progress
+        for done in range(0, len(jobs), step):
+            kaleido.write_fig_from_object_sync(jobs[done:done + step], cancel_on_error=True)
+            if len(jobs) > step:
+                progress(f"drawn {min(done + step, len(jobs)) // 2} of {len(images)} charts")
     for image in images:
         svg = image.path.with_suffix(".svg")
         svg.write_bytes(stable_svg(svg.read_bytes(), image.path.name))

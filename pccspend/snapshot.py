@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,10 @@ GENERATOR = f"pccspend {__version__}"
 # name is where the office keeps its copy of a document, not something a reader can open.
 INTERNAL_COLUMNS = ("is_public", "source_file")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the archive
+PREVIEW_ROWS = 1000  # awards the Publish page lists (its figures count them all)
+# Awards a page's table lists: beyond this a page grows past what a browser opens comfortably
+# (10,000 rows is about 4 MB of HTML); the CSV, Excel and JSON files always hold every award.
+HTML_AWARD_ROWS = 10_000
 
 
 class NotPublic(RuntimeError):
@@ -120,8 +125,8 @@ class PageData:
 def collect(db: Database, scope: Scope) -> PageData:
     """The published data of one scope: headline figures, chart frames, awards, sources, totals."""
     f = scope.filters()
-    awards = _published(db, "awards", f)
-    extensions = _published(db, "awards", f.replace(statuses=("optional_extension",)))
+    awards = _published(db, "awards", f, row_limit=None)  # every award: a snapshot is the full record
+    extensions = _published(db, "awards", f.replace(statuses=("optional_extension",)), row_limit=None)
     reconciliation = _published(db, "published_reconciliation", f)
     documents = _published(db, "source_documents", f)
     # Only documents this scope shows something of: a document whose awards are all unpublished
@@ -161,13 +166,14 @@ class Preview:
     """What a snapshot of a scope would show, for the office to check before publishing."""
 
     kpis: dict
-    awards: pl.DataFrame
+    awards: pl.DataFrame  # the first PREVIEW_ROWS
     held_back: int
 
 
 def preview(db: Database, scope: Scope) -> Preview:
     f = scope.filters()
-    return Preview(_published(db, "kpis", f).row(0, named=True), _published(db, "awards", f), held_back(db, scope))
+    return Preview(_published(db, "kpis", f).row(0, named=True), _published(db, "awards", f, row_limit=PREVIEW_ROWS),
+                   held_back(db, scope))
 
 
 def gap_sentences(reconciliation: pl.DataFrame) -> list[str]:
@@ -196,7 +202,9 @@ def gap_sentences(reconciliation: pl.DataFrame) -> list[str]:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "area"
+    """A file-name-safe form of an area name: 'Devon & Cornwall' -> 'devon-cornwall' (never a path)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "area"
 
 
 def _as_of(sources: pl.DataFrame) -> tuple[str | None, str]:
@@ -229,7 +237,8 @@ def _page_context(data: PageData, page: str, about: dict, area_pages: list[dict]
         "kpis": data.kpis,
         "charts": [c for c in all_charts if c is not commitments],
         "commitments": commitments,
-        "awards": data.awards.to_dicts(),
+        "awards": data.awards.head(HTML_AWARD_ROWS).to_dicts(),
+        "award_count": data.awards.height,
         "extensions": {"rows": data.extensions.to_dicts(),
                        "amount_gbp": data.extensions["amount_gbp"].sum() if data.extensions.height else None},
         "reconciliation": data.reconciliation.to_dicts(),

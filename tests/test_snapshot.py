@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from pccspend import manifest, snapshot
+from pccspend import manifest, site, snapshot
 from pccspend.cli import main
 from pccspend.filters import Filters
 from pccspend.paths import PROJECT_ROOT
@@ -189,6 +189,22 @@ def test_method_note_and_optional_extensions_shown_apart(built):
     assert "How we count" in html and "A missing amount is not zero." in html
     extensions = (built.folder / "data" / "optional_extensions.csv").read_text(encoding="utf-8-sig")
     assert extensions.count("optional_extension") == 4
+
+
+def test_area_names_become_safe_file_names():
+    assert [snapshot.slug(a) for a in ["West Midlands", "Devon & Cornwall", "../../etc/passwd", "Ynys Môn", "<>"]] == [
+        "west-midlands", "devon-cornwall", "etc-passwd", "ynys-mon", "area"]
+
+
+def test_a_long_award_table_is_cut_on_the_page_and_says_so(built, monkeypatch):
+    monkeypatch.setattr(snapshot, "HTML_AWARD_ROWS", 5)
+    data = snapshot.collect(built.db, Scope(("Cambridgeshire",), "2017/18", "2017/18"))
+    about = {"generator": snapshot.GENERATOR, "register_sha256": "0" * 64, "data_as_of": "11 May 2017"}
+    context, _ = snapshot._page_context(data, "index.html", about, [])
+    html = site.render_page(context)
+    table = html[html.index('<caption id="awards-cap">'):]
+    assert table[:table.index("</table>")].count('<th scope="row">') == 5
+    assert "36 awards, each with the document" in html and "This page lists the first\n    5</strong>" in html
 
 
 def test_nothing_but_public_filters_get_through():
