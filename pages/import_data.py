@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from pccspend import ui
 from pccspend.importing import import_upload, problem_rows, report_lines
 from pccspend.paths import data_dir
 
@@ -15,7 +16,7 @@ area = st.text_input("Police force area", key="import-area",
                      help="Every row's area. Leave empty to use each grant's Beneficiary Location:Name "
                           "(or the spreadsheet's area column).")
 if done := st.session_state.pop("import-done", None):
-    st.success(done)
+    st.success(ui.md(done))
 if upload is None:
     st.stop()
 
@@ -23,7 +24,7 @@ data = data_dir()
 plan = import_upload(data, upload.name, upload.getvalue(), area, dry_run=True)
 lines = report_lines(plan)
 if not plan.ok:
-    st.error(lines[1])
+    st.error(ui.md(lines[1]))
     st.dataframe(pl.DataFrame(problem_rows(plan), infer_schema_length=None), hide_index=True)
     st.stop()
 
@@ -41,4 +42,4 @@ if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s
         st.session_state["import-done"] = (f"Imported {upload.name}: {result.added:,} added, "
                                            f"{result.changed:,} changed. The dashboard now shows them.")
         st.rerun()
-    st.error("\n".join(report_lines(result)[1:]))
+    st.error(ui.md("\n".join(report_lines(result)[1:])))

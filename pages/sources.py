@@ -17,12 +17,12 @@ data = ui.page_data("sources", doc=doc, at=at)
 ui.table(documents.drop("url"), key="documents-table")
 
 row = documents.filter(documents["source_id"] == doc).row(0, named=True)
-st.subheader(row["title"])
-st.caption(f"{row['publisher']} · {row['kind']} · {row['published_date']} · {row['reference'] or ''} · "
-           f"file {row['file_name']}")
+st.subheader(ui.md(row["title"]))
+st.caption(ui.md(f"{row['publisher']} · {row['kind']} · {row['published_date']} · {row['reference'] or ''} · "
+                 f"file {row['file_name']}"))
 located = data["text"].filter(data["text"]["is_located"])
 if at:
-    st.info(f"Looking for: {at}", icon=":material/location_on:")
+    st.info(f"Looking for: {ui.md(at)}", icon=":material/location_on:")
     for line in located.iter_rows(named=True):
         st.markdown(f"**Line {line['line']}:**")
         st.text(line["text"])

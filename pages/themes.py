@@ -20,14 +20,14 @@ path = ui.view("drill", (), valid=tuple)
 data = ui.page_data("themes", path=path)
 valid, problems = pagedata.drill_path(data["hierarchy"], path)
 for problem in problems:
-    st.warning(problem, icon=":material/warning:")
+    st.warning(ui.md(problem), icon=":material/warning:")
 path = ui.set_view("drill", valid)
 
 with st.container(horizontal=True, key="breadcrumb"):
     crumbs = ["All themes", *[charts.label(p) for p in path]]
     for depth, crumb in enumerate(crumbs):
         current = depth == len(path)
-        st.button(crumb, key=f"crumb:{depth}", disabled=current, type="tertiary",
+        st.button(ui.md(crumb), key=f"crumb:{depth}", disabled=current, type="tertiary",
                   on_click=ui.set_view, args=("drill", path[:depth]))
         if not current:
             st.caption("›")

@@ -189,8 +189,8 @@ def sources(db: Database, filters: Filters, doc: str | None = None, at: str = ""
     documents = db.query("source_documents", filters)
     text = pl.DataFrame(schema={"line": pl.Int64, "text": pl.String, "is_located": pl.Boolean})
     row = documents.filter(pl.col("source_id") == doc) if doc else documents.clear()
-    if row.height:
-        name = row["file_name"][0]
+    name = row["file_name"][0] if row.height else None
+    if name:  # file_name is optional: a document may be registered without its text
         path = db.data.sources_dir / Path(name).name  # a bare file name: never a path out of the folder
         if path.is_file():
             lines = path.read_text(encoding="utf-8", errors="replace").splitlines()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import runpy
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -47,6 +48,18 @@ LABELS = {
     "financial_year": "Financial year", "funding_stream": "Funding stream", "source_title": "Source document",
     "source_locator": "Where in the document", "award_id": "Award",
 }
+
+
+# What turns Markdown text into links, images, HTML, colour directives or maths. Emphasis is left alone:
+# it does no harm, and escaping it would show backslashes wherever a value is not rendered as Markdown.
+_MARKDOWN = re.compile(r"([\\\[\]<$])")
+
+
+def md(text: str) -> str:
+    """Text from the data or a link, escaped for the elements that render Markdown (titles, captions,
+    alerts, button labels), so it shows as written: a provider named `![x](http://...)` must not
+    become an image fetched from someone else's server."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 # Database and cached page data -------------------------------------------------------------
@@ -152,7 +165,7 @@ def sync_url() -> None:
 
 def warnings() -> None:
     for text in st.session_state.get(WARNINGS, []):
-        st.warning(text, icon=":material/warning:")
+        st.warning(md(text), icon=":material/warning:")
 
 
 # View settings of one page (drill path, stacking, ...), also kept in the URL ---------------
@@ -170,7 +183,7 @@ def view(key: str, default, *, valid: Callable[[list[str]], object] | None = Non
             try:
                 value = valid(raw) if valid else raw[-1]
             except ValueError as exc:
-                st.warning(f"Ignored {key}={raw[-1]!r} in the link: {exc}", icon=":material/warning:")
+                st.warning(md(f"Ignored {key}={raw[-1]!r} in the link: {exc}"), icon=":material/warning:")
         ss[skey] = value
     value = ss[skey]
     if value != default:
@@ -307,7 +320,7 @@ def chips() -> None:
     with st.container(horizontal=True, gap="small", key="chips"):
         st.caption("Filtered by:", width="content")
         for i, chip in enumerate(active):
-            st.button(f"{chip.label}  ✕", key=f"chip:{i}:{chip.label}", on_click=set_filters,
+            st.button(md(f"{chip.label}  ✕"), key=f"chip:{i}:{chip.label}", on_click=set_filters,
                       args=(chip.without,), help="Remove this filter", type="secondary")
     if filters().include_unpublished:
         st.error("Showing unpublished rows (marked UNPUBLISHED): not for publication or sharing outside "
