@@ -83,6 +83,11 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not getrusage: Linux carries ru_maxrss over
+    fork and exec, so a worker would report its parent's peak (the build of the set)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
