@@ -127,7 +127,7 @@ def collect(db: Database, scope: Scope) -> PageData:
     f = scope.filters()
     awards = _published(db, "awards", f, row_limit=None)  # every award: a snapshot is the full record
     extensions = _published(db, "awards", f.replace(statuses=("optional_extension",)), row_limit=None)
-    reconciliation = _published(db, "published_reconciliation", f)
+    reconciliation = _published(db, "reconciliation", f)
     documents = _published(db, "source_documents", f)
     # Only documents this scope shows something of: a document whose awards are all unpublished
     # is not named (its title, date and reference stay with the office).

@@ -1,5 +1,7 @@
 -- Each total a document states beside the sum of the lines it covers, and the difference.
 -- Scoped by area, years and publication only: a reconciliation is of the document's own lines.
+-- Without $include_unpublished, unpublished lines are neither summed nor counted, so a gap they
+-- leave shows as a gap: nothing about them can be worked out from public figures.
 with totals as (
     select *
     from stated_totals
@@ -18,6 +20,7 @@ lines as (
         count(*) filter (where awards.amount_gbp is null) as missing_amount_count
     from stated_total_lines
     inner join awards on stated_total_lines.award_id = awards.award_id
+    where $include_unpublished or awards.is_public
     group by 1
 ),
 
@@ -44,6 +47,7 @@ final as (
         totals.source_id,
         sources.title as source_title,
         sources.file_name as source_file,
+        sources.url as source_url,
         totals.source_locator,
         totals.is_public
     from totals
