@@ -11,35 +11,48 @@ sources as (
     select * from sources
 ),
 
+-- One pass over the awards: each award with a gap becomes one row per gap it has.
 gaps as (
-    select award_id, 'no amount' as issue from filtered where amount_gbp is null
-    union all
-    select award_id, 'no theme' from filtered where theme is null
-    union all
-    select award_id, 'no funding stream' from filtered where funding_stream is null
-    union all
-    select award_id, 'no provider' from filtered where provider is null
+    select
+        unnest(list_filter([
+            case when amount_gbp is null then 'no amount' end,
+            case when theme is null then 'no theme' end,
+            case when funding_stream is null then 'no funding stream' end,
+            case when provider is null then 'no provider' end
+        ], lambda gap: gap is not null)) as issue,
+        award_id,
+        area,
+        financial_year,
+        service,
+        provider,
+        amount_gbp,
+        amount_note,
+        source_id,
+        source_locator,
+        is_public,
+        fy_start
+    from filtered
+    where amount_gbp is null or theme is null or funding_stream is null or provider is null
 ),
 
 final as (
     select
         gaps.issue,
-        filtered.award_id,
-        filtered.area,
-        filtered.financial_year,
-        filtered.service,
-        filtered.provider,
-        filtered.amount_gbp,
-        filtered.amount_note,
-        filtered.source_id,
+        gaps.award_id,
+        gaps.area,
+        gaps.financial_year,
+        gaps.service,
+        gaps.provider,
+        gaps.amount_gbp,
+        gaps.amount_note,
+        gaps.source_id,
         sources.title as source_title,
         sources.file_name as source_file,
-        filtered.source_locator,
-        filtered.is_public,
-        filtered.fy_start
+        gaps.source_locator,
+        gaps.is_public,
+        gaps.fy_start
     from gaps
-    inner join filtered on gaps.award_id = filtered.award_id
-    left join sources on filtered.source_id = sources.source_id
+    left join sources on gaps.source_id = sources.source_id
 )
 
 select * exclude (fy_start) from final
