@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from pccspend import ui
-from pccspend.importing import import_upload, problem_rows, report_lines
+from pccspend.importing import import_upload, problem_rows, report_lines, size_refusal
 from pccspend.paths import data_dir
 
 st.title("Import awards")
@@ -20,6 +20,9 @@ if done := st.session_state.pop("import-done", None):
 if upload is None:
     st.stop()
 
+if refusal := size_refusal(upload.size):  # before the file is read into memory
+    st.error(ui.md(f"{upload.name}: {refusal}. Nothing was imported."))
+    st.stop()
 data = data_dir()
 plan = import_upload(data, upload.name, upload.getvalue(), area, dry_run=True)
 lines = report_lines(plan)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -47,3 +49,50 @@ def swap_symlink(link: Path, target: str) -> None:
     os.symlink(target, tmp)
     os.replace(tmp, link)
     fsync_dir(link.parent)
+
+
+JOURNAL = ".import-commit.json"  # in the data folder while a set of register files is being replaced
+
+
+def replace_files(root: Path, staged: Path, target: Path, names: list[str], cleanup: Path | None = None) -> None:
+    """Move `staged/<name>` over `target/<name>` for every name, all or nothing across a crash: a
+    journal written first (atomically) lets `finish_replace` complete a move that was interrupted,
+    so a reader never finds some files new and others old. `cleanup` (a folder) is removed once a
+    move finished after a crash. Paths are kept relative to `root`."""
+    for name in names:
+        with open(staged / name, "rb") as fh:
+            os.fsync(fh.fileno())
+    fsync_dir(staged)
+    plan = {"staged": os.path.relpath(staged, root), "target": os.path.relpath(target, root), "names": names,
+            "cleanup": os.path.relpath(cleanup, root) if cleanup else None}
+    write_bytes(root / JOURNAL, json.dumps(plan).encode("utf-8"))
+    _roll_forward(root)
+
+
+def finish_replace(root: Path) -> bool:
+    """Complete a `replace_files` that a crash interrupted (True when there was one)."""
+    if not (root / JOURNAL).exists():
+        return False
+    plan = _roll_forward(root)
+    if plan and plan.get("cleanup"):
+        shutil.rmtree(root / plan["cleanup"], ignore_errors=True)
+    return True
+
+
+def _roll_forward(root: Path) -> dict | None:
+    journal = root / JOURNAL
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None  # another process finished it
+    staged, target = root / plan["staged"], root / plan["target"]
+    target.mkdir(parents=True, exist_ok=True)
+    for name in plan["names"]:
+        try:
+            os.replace(staged / name, target / name)
+        except FileNotFoundError:
+            pass  # moved before the crash (or by another process finishing the same journal)
+    fsync_dir(target)
+    journal.unlink(missing_ok=True)
+    fsync_dir(root)
+    return plan

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from pccspend import vocab
-from pccspend.atomic import fsync_dir
+from pccspend.atomic import finish_replace, replace_files
 from pccspend.build import build
 from pccspend.fy import fy_of_date, is_financial_year
 from pccspend.giving360 import REQUIRED
@@ -52,6 +52,30 @@ SECTOR_PREFIXES = {
     "local authority": ("GB-LAE-", "GB-LAS-", "GB-LANI-", "GB-PLA-"),
     "health": ("GB-NHS-",),
 }
+
+
+MAX_IMPORT_ENV = "PCCSPEND_MAX_IMPORT_MB"
+# Files are read streaming (a 100 MB file imports in bounded memory), but an upload arrives whole in
+# the dashboard's memory: one limit for both, and .streamlit/config.toml's server.maxUploadSize
+# says the same so the browser refuses a bigger upload before sending it.
+DEFAULT_MAX_IMPORT_MB = 200
+
+
+def max_import_mb() -> float:
+    """The largest file an import accepts, in MB: $PCCSPEND_MAX_IMPORT_MB, else 200."""
+    try:
+        return float(os.environ.get(MAX_IMPORT_ENV) or DEFAULT_MAX_IMPORT_MB)
+    except ValueError:
+        return DEFAULT_MAX_IMPORT_MB
+
+
+def size_refusal(size: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None when it is within the limit."""
+    limit = max_import_mb()
+    if size <= limit * 1024 * 1024:
+        return None
+    return (f"the file is {size / 1024 / 1024:,.1f} MB and imports are limited to {limit:g} MB "
+            f"(${MAX_IMPORT_ENV}); split it, or raise the limit if the machine has the memory")
 
 
 class ImportRefused(Exception):
@@ -411,7 +435,10 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
     size = path.stat().st_size
     if size == 0:
         raise fail(name, "empty file: expected a header row (CSV, XLSX) or a 360Giving JSON package")
+    if refusal := size_refusal(size):
+        raise fail(name, refusal)
     plan.sha256 = file_sha256(path)
+    finish_replace(data.root)  # plan against a whole register, never one a crash left half-replaced
     rules, rule_problems = load_rules(data)
     if rule_problems:
         raise FileBrokenMany(rule_problems)
@@ -617,8 +644,9 @@ def _register_lock(data: DataDir):
 def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m: None) -> dict | None:
     """Put the staged register in place and rebuild; None when there was nothing to change.
 
-    Each file is renamed over its old version; streams and sources go first, awards last, so a
-    crash between renames leaves a register that still validates (a source no award cites yet)."""
+    The files are renamed over their old versions after a journal naming them is written, so a
+    crash between renames is completed by the next command that reads the register
+    (`atomic.finish_replace`): the register is the old one or the new one, never a mixture."""
     if not plan.ok:
         raise ImportRefused(f"{plan.problem_count} problem(s): nothing was imported")
     if not plan.has_changes:
@@ -626,16 +654,13 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
     if plan.staging is None:
         raise ImportRefused("the plan was closed; plan the import again")
     with _register_lock(data):
+        finish_replace(data.root)
         if _digest(data) != plan.register_digest:
             raise ImportRefused("the register changed since this import was planned; plan it again")
         data.register.mkdir(parents=True, exist_ok=True)
         order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV]
-        for name in sorted(plan.staged_files, key=order.index):
-            staged = plan.staging / "register" / name
-            with open(staged, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(staged, data.register / name)
-        fsync_dir(data.register)
+        replace_files(data.root, plan.staging / "register", data.register,
+                      sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
         progress("register updated; rebuilding")
         return build(data, progress)
 
@@ -697,6 +722,10 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
 def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *,
                   dry_run: bool = True) -> ImportPlan:
     """`import_file` for bytes (an upload): written to a private temporary file first."""
+    if refusal := size_refusal(len(content)):
+        plan = ImportPlan(file_name=Path(name).name or "upload")
+        plan.reject(Problem(plan.file_name, None, None, None, refusal))
+        return plan
     with tempfile.TemporaryDirectory(prefix="pccspend-upload-") as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)

@@ -10,6 +10,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pccspend import vocab
+from pccspend.atomic import finish_replace
 from pccspend.fy import is_financial_year
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.register import (
@@ -218,6 +219,15 @@ def _duplicates(df: pl.DataFrame, file: str, name: str | None) -> list[Problem]:
     return [Problem(file, r + 2, name, v, _PANDERA_RULES["field_uniqueness"]) for r, v in dup.iter_rows()]
 
 
+def _column_name(name: str, columns: list[str]) -> str:
+    """A header cell as a person finds it: an empty one (polars calls a second one `_duplicated_0`)
+    by its position."""
+    if name.strip() and not name.startswith("_duplicated_"):
+        return name
+    position = columns.index(name) + 1 if name in columns else "?"
+    return f"#{position} (no name)"
+
+
 def _run_chunk(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str, offset: int) -> list[Problem]:
     try:
         schema.validate(df, lazy=True)
@@ -229,7 +239,7 @@ def _run_chunk(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str, offset: 
             column = case["column"]
             value = case["failure_case"]
             if check in ("column_in_dataframe", "column_in_schema"):
-                out.append(Problem(file, 1, str(value), None, rule))
+                out.append(Problem(file, 1, _column_name(str(value), df.columns), None, rule))
                 continue
             if check.startswith("dtype("):
                 continue  # every column is read as text; a dtype failure only echoes a missing column
@@ -344,6 +354,7 @@ def validate_register(data: DataDir) -> list[Problem]:
 
 def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame]]:
     """Every problem, plus the files as read (as text), so a build need not read them twice."""
+    finish_replace(data.root)  # an import a crash interrupted is completed before anything reads the files
     problems: list[Problem] = []
     streams = funding_streams(data.register)
     if (data.register / FUNDING_STREAMS_CSV).exists():
