@@ -350,7 +350,9 @@ def _json_table(path: Path, name: str, top_level_list: bool) -> Table:
                     continue
                 yield n, json_record(grant), []
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
-            raise fail(name, f"not valid JSON after grant {n}: {exc}", row=n + 1) from None
+            # ijson draws a caret under the text on further lines: the first line says it all
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise fail(name, f"not valid JSON after grant {n}: {first}", row=n + 1) from None
         finally:
             raw.close()
         if n == 0:
