@@ -352,3 +352,46 @@ def test_8_sessions_making_50_filter_changes_at_once_see_what_a_solo_run_sees(se
     assert changes == SESSIONS * CHANGES
     assert log["errors"] == 0 and log["console"] == [], log["console"][:5]
     assert mismatches == [], mismatches[:3]
+
+
+# -- the public snapshot of the hostile register -----------------------------------------------------
+
+def test_hostile_strings_in_the_snapshot_stay_text(hostile, tmp_path):
+    """Every page of a snapshot of the hostile register: no payload's markup in the bytes of any
+    HTML, SVG or JS file, and opened from file:// in Chromium nothing runs, loads or links."""
+    from pccspend.db import Database
+    from pccspend.snapshot import Scope, write_snapshot
+
+    out = tmp_path / "site"
+    db = Database(hostile)
+    write_snapshot(db, out, Scope())
+    db.close()
+    markup = [p for p in HTML + [HOSTILE_AREA, HOSTILE_STREAM] if "<" in p]
+    tried = through = 0
+    failures = []
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".svg", ".js"):
+            text = path.read_text(encoding="utf-8")
+            for payload in markup:
+                tried += 1
+                if payload in text:
+                    through += 1
+                    failures.append((path.name, payload))
+    pages = sorted(out.rglob("*.html"))
+    seen = {"dialogs": [], "console": [], "external": [], "other": []}
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        _guard(page, "file://", seen)
+        for html in pages:
+            tried += 1
+            page.goto(html.as_uri())
+            page.wait_for_timeout(500)
+            page.mouse.move(300, 300)
+            read = page.evaluate(READ)
+            if read["pwned"] or read["injected"] or read["handlers"] or seen["dialogs"] or seen["external"]:
+                through += 1
+                failures.append((html.name, read["pwned"], read["injected"], seen["dialogs"], seen["external"]))
+        browser.close()
+    report("injection-snapshot", probes=tried, through=through, pages=len(pages))
+    assert through == 0, failures[:5]
