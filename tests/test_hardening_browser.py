@@ -11,6 +11,8 @@ full of hostile strings, driven by Debian's Chromium.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import functools
 import os
 import random
 import re
@@ -62,6 +64,16 @@ READ = """() => {
       && /__pwned|alert/.test(a.value))).length,
   };
 }"""
+
+
+def own_thread(test):
+    """Run a test on a fresh thread: Playwright's sync API and asyncio.run refuse a thread where an
+    event loop already runs, and the dashboard's e2e tests hold a Playwright session on the main one."""
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(test, *args, **kwargs).result()
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +167,7 @@ def _settle(page, timeout_s: float = 60) -> dict:
     raise TimeoutError(f"page did not settle: {page.url}")
 
 
+@own_thread
 def test_hostile_data_and_links_render_as_text_in_chromium(server, tmp_path):
     links = []
     for i, value in enumerate(HTML + SQL[:3]):  # every SQL payload went through every page in AppTest
@@ -339,6 +352,7 @@ def solo_figures(key: str) -> tuple:
 
 
 @pytest.mark.slow
+@own_thread
 def test_8_sessions_making_50_filter_changes_at_once_see_what_a_solo_run_sees(server, hostile, monkeypatch):
     results, log, elapsed = asyncio.run(_run_sessions(server))
     keys = sorted({key for seen in results for key, _ in seen})
@@ -356,6 +370,7 @@ def test_8_sessions_making_50_filter_changes_at_once_see_what_a_solo_run_sees(se
 
 # -- the public snapshot of the hostile register -----------------------------------------------------
 
+@own_thread
 def test_hostile_strings_in_the_snapshot_stay_text(hostile, tmp_path):
     """Every page of a snapshot of the hostile register: no payload's markup in the bytes of any
     HTML, SVG or JS file, and opened from file:// in Chromium nothing runs, loads or links."""
