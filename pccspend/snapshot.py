@@ -183,16 +183,16 @@ def gap_sentences(reconciliation: pl.DataFrame) -> list[str]:
         if r["difference_gbp"] is not None and r["difference_gbp"] == 0:
             continue
         years = r["from_year"] if r["from_year"] == r["to_year"] else f"{r['from_year']} to {r['to_year']}"
-        where = f"{r['source_title']} ({r['source_locator']})"
+        cited = f"{r['source_title']} ({r['source_locator']})"
         budget = " It is a budget, which the awards need not add up to." if r["total_kind"] == "budget" else ""
         if r["line_sum_gbp"] is None:
-            out.append(f"{where} states {gbp(r['stated_total_gbp'])} for {r['description']} ({years}); "
+            out.append(f"{cited} states {gbp(r['stated_total_gbp'])} for {r['description']} ({years}); "
                        f"none of the awards it covers is published.{budget}")
             continue
         diff = r["difference_gbp"]
         missing = (f", {r['missing_amount_count']:,} of them without an amount" if r["missing_amount_count"] else "")
         out.append(
-            f"{where} states {gbp(r['stated_total_gbp'])} for {r['description']} ({years}); the "
+            f"{cited} states {gbp(r['stated_total_gbp'])} for {r['description']} ({years}); the "
             f"{r['line_count']:,} published award{'s' if r['line_count'] != 1 else ''} it covers add up to "
             f"{gbp(r['line_sum_gbp'])}{missing}: {gbp(abs(diff))} {'less' if diff > 0 else 'more'} than stated.{budget}")
     return out

@@ -9,16 +9,12 @@ import csv
 import io
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from pccspend.paths import PROJECT_ROOT
+from tests.hardening import streamlit_server
 
 pytestmark = pytest.mark.e2e
 
@@ -32,44 +28,11 @@ PAGES = {  # url path -> charts the page shows with the default filters
 VICTIM_KPIS = ["£1,305,117", "17", "9", "1"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(built_data, tmp_path_factory):
     """`streamlit run dashboard.py` on a free port over the test build; stopped after the session."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "streamlit.log").open("w")
-    env = {**os.environ, "PCCSPEND_DATA": str(built_data.root)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
-         "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log.name}")
-                time.sleep(0.2)
+    with streamlit_server(built_data, tmp_path_factory.mktemp("server") / "streamlit.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
