@@ -169,7 +169,7 @@ def run_bench(rows: int, n: int = STATES_PER_PAGE, progress: Callable[[str], Non
     data = synthetic_set(rows, progress)
     progress(f"replaying {n} filter states x {len(PAGES)} pages through the query layer")
     ours = _spawn("duckdb", data, n)
-    progress(f"replaying the same through the pandas peer")
+    progress("replaying the same through the pandas peer")
     peer = _spawn("pandas", data, n)
     snap = snapshot_seconds(data)
     lines = [f"machine: {machine()}", f"rows: {rows:,}  states per page: {n}", "",

@@ -10,7 +10,6 @@ import numpy as np
 import polars as pl
 
 from pccspend import vocab
-from pccspend.fy import fy_label
 from pccspend.paths import BUNDLED_DATA, DataDir
 from pccspend.register import AWARD_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
 

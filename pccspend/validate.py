@@ -14,7 +14,7 @@ from pccspend.atomic import finish_replace
 from pccspend.fy import is_financial_year
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.register import (
-    AWARD_COLUMNS, POPULATION_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, RegisterReadError,
+    AWARD_COLUMNS, TOTAL_COLUMNS, RegisterReadError,
     funding_streams, read_text_csv,
 )
 
