@@ -373,8 +373,10 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
     st.caption(charts.coverage(frame) + hint)
     with st.expander("Show data"):
         table(frame, key=f"data:{name}")
-        st.download_button("Download this chart's data (CSV)", to_csv_bytes(frame), file_name=f"{name}.csv",
-                           mime="text/csv", key=f"csv:{name}", on_click="ignore")
+        # Made on click: eager bytes would be written to the media store on every rerun, and a
+        # rerun that replaces them while the browser still checks the old URL shows a 404.
+        st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame),
+                           file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}", on_click="ignore")
 
 
 def _clicked(key: str, on_click: Callable[[str], None]) -> None:

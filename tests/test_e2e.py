@@ -160,6 +160,25 @@ def test_download_has_exactly_the_filtered_rows(server, new_page):
     assert sum(r["amount_gbp"] or 0 for r in records) == 1305117
 
 
+def test_a_chart_s_csv_holds_its_bars(server, new_page):
+    """The chart download is made on click (no file is stored on every rerun): it still holds
+    the figures drawn, with the coverage columns."""
+    page = new_page(height=1600)
+    page.goto(f"{server}/funding_streams?theme=victims")
+    settle(page, 3)
+    page.get_by_text("Show data").first.click()  # the first chart's: spend by funding stream
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download this chart's data (CSV)").first.click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+    assert download.value.suggested_filename == "spend_by_funding_stream.csv"
+    assert rows == [
+        {"funding_stream": "MoJ Victims' Services Grant", "amount_gbp": "961260.00", "award_count": "10",
+         "missing_amount_count": "0"},
+        {"funding_stream": "Crime and Disorder Reduction Grants", "amount_gbp": "343857.00", "award_count": "7",
+         "missing_amount_count": "1"},
+    ]
+
+
 def test_a_source_link_opens_the_document_at_its_locator(server, new_page):
     page = new_page(height=1400)
     page.goto(f"{server}/sources?doc=CAM-BCB-2017-05-11&at=Paragraph%204.3%2C%20Grant%20Agreements")
