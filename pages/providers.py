@@ -9,7 +9,7 @@ ui.page()
 st.title("Providers: who the money goes to")
 top_n = int(ui.choice("Providers shown before 'All others'", "top", ["5", "10", "20"], "10"))
 profile = ui.view("profile", None)
-data = ui.page_data("providers", top_n=top_n, profile=profile)
+data = ui.page_data("providers", top_n=top_n, profile=profile, limit=ui.EXPLORER_ROWS)
 conc = data["concentration"].row(0, named=True)
 mech = {r["mechanism"]: r for r in data["mechanisms"].to_dicts()}
 single = mech.get("single tender action", {})
@@ -39,6 +39,10 @@ if names:
         ui.set_view("profile", chosen)
         st.rerun()
     ui.chart(charts.provider_profile_chart(data["profile"], chosen), data["profile"], "provider_profile")
-    ui.table(data["profile"], key="profile-awards", first=ui.AWARD_COLUMNS)
+    shown, count = data["profile_awards"].height, int(data["profile"]["award_count"].sum())
+    if shown < count:
+        st.info(f"Showing the first {shown:,} of {count:,} awards to {ui.md(chosen)} (by area, year and id); "
+                "the Awards page, filtered to this provider, downloads them all.", icon=":material/info:")
+    ui.table(data["profile_awards"], key="profile-awards", first=ui.AWARD_COLUMNS)
 else:
     st.info(ui.EMPTY, icon=":material/search_off:")

@@ -17,6 +17,7 @@ else:
 
 st.subheader("Multi-year commitments")
 st.caption("Money committed by a decision for several years. Optional extensions (hatched) count only when "
-           "'Include optional extensions' is ticked in the sidebar.")
-ui.chart(charts.commitments_chart(data["commitments"]), data["commitments"], "commitments", select="year",
-         empty="No multi-year commitments under these filters.")
+           "'Include optional extensions' is ticked in the sidebar. Each commitment's lines are on the Awards page "
+           "(column commitment_id).")
+ui.chart(charts.commitments_by_year_chart(data["commitments"]), data["commitments"], "commitments_by_year",
+         select="year", empty="No multi-year commitments under these filters.")

@@ -105,7 +105,7 @@ def worker(engine: str, data_root: str, n: int, started: float) -> dict:
             "themes": lambda f: pagedata.themes(db, f),
             "funding_streams": lambda f: pagedata.funding_streams(db, f),
             "years": lambda f: pagedata.years(db, f),
-            "providers": lambda f: pagedata.providers(db, f),
+            "providers": lambda f: pagedata.providers(db, f, limit=AWARDS_PAGE_ROWS),
             "awards": lambda f: pagedata.awards(db, f, limit=AWARDS_PAGE_ROWS),
             "compare_areas": lambda f: pagedata.compare_areas(db, f),
             "data_quality": lambda f: pagedata.data_quality(db, f, limit=AWARDS_PAGE_ROWS),
@@ -116,6 +116,7 @@ def worker(engine: str, data_root: str, n: int, started: float) -> dict:
         df = bench_peer.load(str(data.parquet("awards")))
         run = {page: (lambda fn: (lambda f: fn(df, f)))(fn) for page, fn in bench_peer.PAGES.items()}
         run["awards"] = lambda f: bench_peer.awards(df, f, limit=AWARDS_PAGE_ROWS)
+        run["providers"] = lambda f: bench_peer.providers(df, f, limit=AWARDS_PAGE_ROWS)
         run["data_quality"] = lambda f: bench_peer.data_quality(df, f, limit=AWARDS_PAGE_ROWS)
     timings: dict[str, list[float]] = {}
     cold = None

@@ -97,20 +97,23 @@ def years(df, f):
     return {
         "by_year_theme": _agg(d, ["financial_year", "theme"]),
         "by_year_stream": _agg(d, ["financial_year", "funding_stream"]),
-        "commitments": _agg(c, ["commitment_id", "area", "service", "provider", "financial_year", "status"]),
+        "commitments": _agg(c, ["financial_year", "status"]),
     }
 
 
-def providers(df, f, top_n: int = 10):
+def providers(df, f, top_n: int = 10, limit: int | None = None):
     d = df[_mask(df, f)]
     every = _agg(d, ["provider"]).sort_values(["amount_gbp", "provider"], ascending=[False, True])
     top = every.head(top_n)
     name = every["provider"].iloc[0] if len(every) else None
+    chosen = d[d["provider"] == name]
+    rows = chosen.sort_values(["area", "fy_start", "award_id"])
     return {
         "top": top,
         "mechanisms": _agg(d, ["mechanism"]),
         "providers": every,
-        "profile": d[d["provider"] == name].sort_values(["area", "fy_start", "award_id"]),
+        "profile": _agg(chosen, ["financial_year", "theme"]),
+        "profile_awards": rows if limit is None else rows.head(limit),
     }
 
 

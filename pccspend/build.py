@@ -19,7 +19,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 5
+BUILD_FORMAT = 6
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -84,18 +84,56 @@ def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
 # Pre-aggregated rollups the query layer answers from when a question and its filters allow
 # (see pccspend/db.py): each row stands for many awards and carries their weights.
 ROLLUPS: dict[str, tuple[str, ...]] = {
+    # National: no area or provider, but the set of each (below), for the headline counts.
+    "rollup_kpis": ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status", "is_public"),
     "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
                     "is_public", "source_id"),
     "rollup_services": ("fy_start", "financial_year", "theme", "funding_stream", "service", "status", "is_public"),
     "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
+    "rollup_commitment_years": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                                "is_public"),
     "rollup_commitments": ("commitment_id", "area", "service", "provider", "financial_year", "fy_start", "status",
                            "is_public"),
 }
 # Rollups of a subset of the awards: only questions that declare they read just that subset
 # (a `-- rows: <subset>` line in the .sql file) may use them.
 ROLLUP_ROWS: dict[str, tuple[str, pl.Expr]] = {
+    "rollup_commitment_years": ("commitments", pl.col("commitment_id").is_not_null()),
     "rollup_commitments": ("commitments", pl.col("commitment_id").is_not_null()),
 }
+
+
+# Rollups that also carry, per cell, the set of providers and areas among its awards (as
+# bitstrings, `<column>_set`), so a distinct count over many cells is a union of sets.
+ROLLUP_SETS: dict[str, tuple[str, ...]] = {"rollup_kpis": ("provider", "area")}
+# A set costs (distinct values / 8) bytes per cell: past this, the rollup is not built and the
+# query layer answers from the awards.
+MAX_SET_BYTES = 256 * 1024 * 1024
+
+
+def with_sets(cells: pl.DataFrame, awards: pl.DataFrame, dims: tuple[str, ...],
+              columns: tuple[str, ...]) -> pl.DataFrame | None:
+    """`cells` (a rollup of `awards` by `dims`) with a `<column>_set` bitstring per column: bit k
+    is set when the cell holds the k-th distinct value. None when the sets would be too big."""
+    import duckdb
+
+    sizes = {c: max(1, awards[c].drop_nulls().n_unique()) for c in columns}
+    if cells.height * sum(n // 8 + 1 for n in sizes.values()) > MAX_SET_BYTES:
+        return None
+    frame = awards.select(*dims, *columns)
+    keys = ", ".join(
+        f"{c}_keys as (select {c}, row_number() over (order by {c})::integer as {c}_key "
+        f"from (select distinct {c} from frame where {c} is not null))" for c in columns)
+    sets = ", ".join(f"bitstring_agg({c}_key, 1, {sizes[c]})::blob as {c}_set" for c in columns)
+    joins = " ".join(f"left join {c}_keys using ({c})" for c in columns)
+    group = ", ".join(dims)
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        found = con.sql(f"with {keys} select {group}, {sets} from frame {joins} group by {group}").pl()
+    finally:
+        con.close()
+    return cells.join(found, on=list(dims), how="left", nulls_equal=True).sort(dims, nulls_last=True)
 
 
 def rollup(awards: pl.DataFrame, dims: tuple[str, ...]) -> pl.DataFrame:
@@ -152,11 +190,15 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         "stated_totals": totals,
         "stated_total_lines": total_lines(totals, awards),
         "population": population,
-        **{
-            name: rollup(awards.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else awards, dims)
-            for name, dims in ROLLUPS.items()
-        },
     }
+    for name, dims in ROLLUPS.items():
+        progress(f"summing {name}")
+        rows = awards.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else awards
+        cells = rollup(rows, dims)
+        if name in ROLLUP_SETS:
+            cells = with_sets(cells, rows, dims, ROLLUP_SETS[name])
+        if cells is not None:
+            tables[name] = cells
     digest = register_hash(data)
     info = {
         "register_sha256": digest,

@@ -401,6 +401,32 @@ def commitments_chart(frame: pl.DataFrame) -> go.Figure:
     return _layout(fig, title, legend=True, height=HEIGHT + 80)
 
 
+def commitments_by_year_chart(frame: pl.DataFrame) -> go.Figure:
+    """Multi-year commitments added up by year (queries/commitments_by_year): committed solid,
+    optional extension hatched. Unlike commitments_chart, one bar per status at any scale."""
+    title = "Multi-year commitments by year: committed and optional extension"
+    if frame.is_empty():
+        return empty_figure("No multi-year commitments under these filters.", title)
+    years = sorted(set(frame["financial_year"].to_list()))
+    fig = go.Figure()
+    for status in sorted(set(frame["status"].to_list()), key=lambda s: (s == "optional_extension", s)):
+        rows = {r["financial_year"]: r for r in frame.filter(pl.col("status") == status).to_dicts()}
+        fig.add_trace(go.Bar(
+            name=_esc(status_label(status)), x=years,
+            y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
+            marker=dict(color=AREA_PALETTE[0], pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
+                                                             fillmode="overlay", solidity=0.45)),
+            customdata=[[y, _hover(rows[y]["amount_gbp"], rows[y]["award_count"]) if y in rows else ""]
+                        for y in years],
+            hovertemplate=f"<b>%{{x}}</b> · {_esc(status_label(status))}<br>%{{customdata[1]}}<extra></extra>",
+        ))
+    totals = frame.group_by("financial_year").agg(pl.col("amount_gbp").sum())
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
+    _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    return _layout(fig, title, legend=True)
+
+
 # Providers ---------------------------------------------------------------------------------
 
 
@@ -447,15 +473,12 @@ def mechanism_share_chart(frame: pl.DataFrame) -> go.Figure:
 
 
 def provider_profile_chart(frame: pl.DataFrame, provider: str) -> go.Figure:
-    """Every award to one provider over time (rows of queries/awards), stacked by theme."""
+    """One provider's awards by financial year, stacked by theme (queries/spend_by_year filtered
+    to the provider)."""
     title = f"Awards to {provider} by financial year"
     if frame.is_empty():
         return empty_figure(f"No awards to {provider} under these filters.", title)
-    by_year = (frame.with_columns(pl.col("theme").fill_null(vocab.NOT_STATED))
-               .group_by("financial_year", "theme")
-               .agg(pl.col("amount_gbp").sum(), pl.len().alias("award_count"),
-                    pl.col("amount_gbp").null_count().alias("missing_amount_count")))
-    return stacked_chart(by_year, "financial_year", "theme", title)
+    return stacked_chart(frame, "financial_year", "theme", title)
 
 
 # Areas -------------------------------------------------------------------------------------

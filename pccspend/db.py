@@ -10,13 +10,14 @@ the same SQL text either way, so the answer is the same (tests/test_rollups.py p
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pccspend.build import ROLLUP_ROWS, ROLLUPS, current_build
+from pccspend.build import ROLLUP_ROWS, ROLLUP_SETS, ROLLUPS, current_build
 from pccspend.filters import ALL, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params, query_rows
@@ -27,6 +28,48 @@ BASE = "awards"
 BY_PROVIDER = "awards_by_provider"
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
 DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None}
+# Answers kept per database (one build, so never stale): the filters are shared by every page, so
+# moving between pages asks many of the same questions again.
+CACHE_BYTES = 256 * 1024 * 1024
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+class _Answers:
+    """A byte-bounded LRU of query answers, safe across threads (Streamlit sessions)."""
+
+    def __init__(self, limit: int = CACHE_BYTES):
+        self.limit = limit
+        self.size = 0
+        self.hits = self.misses = 0
+        self._items: OrderedDict[tuple, tuple[pl.DataFrame, str, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[pl.DataFrame, str] | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0], item[1]
+
+    def put(self, key: tuple, frame: pl.DataFrame, store: str) -> None:
+        size = int(frame.estimated_size()) + 256
+        if size > self.limit:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= old[2]
+            self._items[key] = (frame, store, size)
+            self.size += size
+            while self.size > self.limit:
+                _, (_, _, dropped) = self._items.popitem(last=False)
+                self.size -= dropped
 
 
 class NoBuild(Exception):
@@ -77,8 +120,9 @@ class Database:
     connection.
     """
 
-    def __init__(self, data: DataDir | None = None, *, use_rollups: bool = True):
+    def __init__(self, data: DataDir | None = None, *, use_rollups: bool = True, cache_bytes: int = CACHE_BYTES):
         self.data = data or data_dir()
+        self.answers = _Answers(cache_bytes)
         if not (self.data.current / "awards.parquet").exists():
             raise NoBuild(f"no build in {self.data.root}: run `python -m pccspend build`")
         self.build_path: Path = self.data.current.resolve()
@@ -102,10 +146,13 @@ class Database:
         path = str(self.build_path / f"{table}.parquet")
         if view:
             con.read_parquet(path).create_view("awards")
-        else:  # a rollup is small: hold it in memory
-            con.execute("create table awards as select * from read_parquet($path)", {"path": path})
+        else:  # a rollup is small: hold it in memory (sets are stored as blobs, used as bitstrings)
+            sets = ", ".join(f"{c}_set::bit as {c}_set" for c in ROLLUP_SETS.get(table, ()))
+            con.execute(f"create table awards as select * {f'replace ({sets})' if sets else ''} "
+                        "from read_parquet($path)", {"path": path})
         for small in SMALL_TABLES:
             con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
+        con.execute(macro_sql("_distinct_counts.sql"))
         macro = "_filtered_awards.sql" if table in (BASE, BY_PROVIDER) else f"_filtered_{table}.sql"
         con.execute(macro_sql(macro))
         return _Store(table, columns, con)
@@ -115,7 +162,8 @@ class Database:
         return self.data.current.resolve() == self.build_path
 
     def query(self, name: str, filters: Filters = ALL, *, base_only: bool = False, **extra) -> pl.DataFrame:
-        """Run `queries/<name>.sql` with the filter's parameters and any extra ones it needs."""
+        """Run `queries/<name>.sql` with the filter's parameters and any extra ones it needs.
+        Answers are cached; treat the frame returned as read-only."""
         sql = load_query(name)
         available = {**DEFAULT_EXTRAS, **filters.params(), **extra}
         needed = query_params(name)
@@ -123,6 +171,17 @@ class Database:
         if missing:
             raise TypeError(f"query {name!r} needs parameter(s): {', '.join(sorted(missing))}")
         params = {k: available[k] for k in needed}
+        key = (name, base_only, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+        cached = self.answers.get(key)
+        if cached is not None:
+            self.last_store = cached[1]
+            return cached[0]
+        result = self._answer(name, sql, params, filters, base_only)
+        self.answers.put(key, result, self.last_store)
+        return result
+
+    def _answer(self, name: str, sql: str, params: dict, filters: Filters, base_only: bool) -> pl.DataFrame:
+        """Run on the smallest store that can answer (see the module docstring)."""
         if filters.providers and self._by_provider is not None and not base_only:
             # A provider filter picks a few providers: their awards sit together in the
             # provider-sorted copy, which beats any rollup.

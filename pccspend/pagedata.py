@@ -99,17 +99,20 @@ def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
 
 
 def years(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
-    """Spend by year (by theme and by funding stream) and the multi-year commitments."""
+    """Spend by year (by theme and by funding stream) and the multi-year commitments by year
+    (each commitment's lines are on the Awards page: a national register holds too many to draw)."""
     return {
         "by_year_theme": db.query("spend_by_year", filters),
         "by_year_stream": db.query("spend_by_year_and_stream", filters),
-        "commitments": db.query("commitments", filters),
+        "commitments": db.query("commitments_by_year", filters),
     }
 
 
-def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | None = None) -> dict[str, pl.DataFrame]:
+def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | None = None,
+              limit: int | None = None) -> dict[str, pl.DataFrame]:
     """Top providers with 'All others', the top-5 share, share by mechanism, and one provider's
-    awards over time (`profile`; the biggest provider when not given)."""
+    spend by year and theme and its awards (the first `limit`, or all) (`profile`; the biggest
+    provider when not given)."""
     every = db.query("spend_by_provider", filters, top_n=EVERY_PROVIDER)
     total = every["amount_gbp"].sum() if every.height else None
     top5 = every.head(5)["amount_gbp"].sum() if every.height else None
@@ -122,14 +125,15 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
                "total_amount_gbp": every.schema["amount_gbp"], "top5_share": pl.Float64})
     names = every["provider"].to_list()
     chosen = profile if profile in names else (names[0] if names else None)
-    profile_rows = (db.query("awards", filters.replace(providers=(chosen,))) if chosen
-                    else db.query("awards", filters).clear())
+    # Nobody to profile means no award matches: the same questions answer empty, with their columns.
+    chosen_filters = filters.replace(providers=(chosen,)) if chosen else filters
     return {
         "top": db.query("spend_by_provider", filters, top_n=top_n),
         "concentration": concentration,
         "mechanisms": db.query("spend_by_mechanism", filters),
         "providers": every.select("provider", "amount_gbp", "award_count", "missing_amount_count"),
-        "profile": profile_rows,
+        "profile": db.query("spend_by_year", chosen_filters),
+        "profile_awards": db.query("awards", chosen_filters, row_limit=limit),
     }
 
 

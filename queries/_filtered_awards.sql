@@ -1,7 +1,8 @@
 -- The one filter every question applies (a table macro, created when the database opens).
 -- Empty lists mean "no restriction"; null bounds mean "open". A missing theme, stream or provider
 -- is filtered as 'Not stated', the label the charts show for it.
--- Each row carries weights (award_count, missing_amount_count, missing_provider_count) so that
+-- Each row carries weights (award_count, missing_amount_count, missing_provider_count) and the
+-- provider and area it stands for (provider_set, area_set; see _distinct_counts.sql) so that
 -- questions count with sum(...): the same question then runs unchanged over a pre-aggregated
 -- rollup (see _filtered_rollup_*.sql), whose rows stand for many awards.
 create or replace macro filtered_awards(
@@ -20,6 +21,9 @@ create or replace macro filtered_awards(
 ) as table
 select
     *,
+    provider as provider_set,
+    area as area_set,
+    commitment_id is not null as is_multi_year,
     1::bigint as award_count,
     (amount_gbp is null)::bigint as missing_amount_count,
     (provider is null)::bigint as missing_provider_count
@@ -28,8 +32,18 @@ where
     (len(areas) = 0 or area = any(areas))
     and (from_fy is null or fy_start >= from_fy)
     and (to_fy is null or fy_start <= to_fy)
-    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
-    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
+    -- `x = any(list) or (x is null and ...)` rather than coalesce(x, 'Not stated'): the scan can
+    -- then test the column itself (about twice as fast over ten million awards)
+    and (
+        len(themes) = 0
+        or theme = any(themes)
+        or (theme is null and list_contains(themes, 'Not stated'))
+    )
+    and (
+        len(funding_streams) = 0
+        or funding_stream = any(funding_streams)
+        or (funding_stream is null and list_contains(funding_streams, 'Not stated'))
+    )
     -- written so that DuckDB can skip row groups of the provider-sorted copy of the awards
     and (
         len(providers) = 0

@@ -16,7 +16,7 @@ create or replace macro filtered_awards(
     search,
     include_unpublished
 ) as table
-select *
+select *, provider as provider_set, area as area_set
 from awards
 where
     (len(areas) = 0 or area = any(areas))

@@ -7,32 +7,33 @@ with filtered as (
     )
 ),
 
-sources as (
-    select * from sources
+-- Each kind of gap on its own, already cut to $row_limit: the awards are stored in
+-- (area, fy_start, award_id) order, so DuckDB stops reading once it has enough rows.
+no_amount as (
+    select 'no amount' as issue, * from filtered where amount_gbp is null
+    order by area, fy_start, award_id limit $row_limit
 ),
 
--- One pass over the awards: each award with a gap becomes one row per gap it has.
+no_funding_stream as (
+    select 'no funding stream' as issue, * from filtered where funding_stream is null
+    order by area, fy_start, award_id limit $row_limit
+),
+
+no_provider as (
+    select 'no provider' as issue, * from filtered where provider is null
+    order by area, fy_start, award_id limit $row_limit
+),
+
+no_theme as (
+    select 'no theme' as issue, * from filtered where theme is null
+    order by area, fy_start, award_id limit $row_limit
+),
+
 gaps as (
-    select
-        unnest(list_filter([
-            case when amount_gbp is null then 'no amount' end,
-            case when theme is null then 'no theme' end,
-            case when funding_stream is null then 'no funding stream' end,
-            case when provider is null then 'no provider' end
-        ], lambda gap: gap is not null)) as issue,
-        award_id,
-        area,
-        financial_year,
-        service,
-        provider,
-        amount_gbp,
-        amount_note,
-        source_id,
-        source_locator,
-        is_public,
-        fy_start
-    from filtered
-    where amount_gbp is null or theme is null or funding_stream is null or provider is null
+    select * from no_amount
+    union all select * from no_funding_stream
+    union all select * from no_provider
+    union all select * from no_theme
 ),
 
 final as (

@@ -49,7 +49,7 @@ def test_missing_amounts_are_said_not_drawn_as_zero_spend(db):
 @pytest.mark.parametrize("builder", [
     charts.spend_by_theme_chart, charts.spend_by_funding_stream_chart, charts.spend_by_year_chart,
     charts.top_providers_chart, charts.mechanism_share_chart, charts.hierarchy_chart,
-    charts.stream_by_theme_chart, charts.commitments_chart, charts.area_chart,
+    charts.stream_by_theme_chart, charts.commitments_chart, charts.commitments_by_year_chart, charts.area_chart,
     charts.reconciliation_chart, charts.data_gaps_chart,
 ])
 def test_empty_results_give_a_friendly_empty_figure(db, builder):
@@ -58,6 +58,7 @@ def test_empty_results_give_a_friendly_empty_figure(db, builder):
         charts.spend_by_year_chart: "spend_by_year", charts.top_providers_chart: "spend_by_provider",
         charts.mechanism_share_chart: "spend_by_mechanism", charts.hierarchy_chart: "theme_stream_service",
         charts.stream_by_theme_chart: "theme_stream_service", charts.commitments_chart: "commitments",
+        charts.commitments_by_year_chart: "commitments_by_year",
         charts.area_chart: "area_comparison", charts.reconciliation_chart: "reconciliation",
         charts.data_gaps_chart: "data_quality",
     }[builder]

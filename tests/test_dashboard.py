@@ -204,11 +204,12 @@ def test_years_stack_switch_is_in_the_url(open_app):
         "Community Safety Fund", "Strategic Partnership Development Fund", "Youth Fund"}
     at.segmented_control(key="view:stack").set_value("theme").run()
     assert at.query_params == {}
-    commitments = figure(at, "Multi-year commitments: committed and optional extension")
-    assert len(commitments["data"]) == 2
+    commitments = figure(at, "Multi-year commitments by year: committed and optional extension")
+    assert [t["name"] for t in commitments["data"]] == ["committed"]
     with_ext = open_app({"ext": "1"}, "years")
-    names = [t["name"] for t in figure(with_ext, "Multi-year commitments: committed and optional extension")["data"]]
-    assert sum("(optional extension)" in n for n in names) == 2
+    traces = figure(with_ext, "Multi-year commitments by year: committed and optional extension")["data"]
+    assert [t["name"] for t in traces] == ["committed", "optional extension"]
+    assert traces[1]["marker"]["pattern"]["shape"] == "/"
 
 
 def test_providers_page_figures(open_app):

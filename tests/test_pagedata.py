@@ -19,7 +19,7 @@ def test_every_page_returns_named_frames(db):
         "themes": {"hierarchy", "level", "awards"},
         "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about"},
         "years": {"by_year_theme", "by_year_stream", "commitments"},
-        "providers": {"top", "concentration", "mechanisms", "providers", "profile"},
+        "providers": {"top", "concentration", "mechanisms", "providers", "profile", "profile_awards"},
         "awards": {"awards", "kpis"},
         "compare_areas": {"by_area_year", "by_area"},
         "data_quality": {"reconciliation", "gaps", "issues"},
@@ -73,6 +73,9 @@ def test_providers_concentration_and_single_tender(db):
     assert single.select("amount_gbp", "award_count").row(0) == (D("154065.00"), 4)
     # The profile defaults to the biggest provider: the Leicester substance misuse partnership.
     assert data["profile"]["amount_gbp"].sum() == D("1789696.00")
+    assert data["profile_awards"]["amount_gbp"].sum() == D("1789696.00")
+    assert set(data["profile_awards"]["provider"]) == {data["providers"]["provider"][0]}
+    assert pagedata.providers(db, Filters(), limit=2)["profile_awards"].height == 2
 
 
 def test_area_totals_per_resident(db):

@@ -28,6 +28,7 @@ EXPECTED = {
         "commitment_id", "decision_ref", "decision_date", "is_public", "source_id", "source_title",
         "source_file", "source_url", "source_locator", "notes",
     ]),
+    "commitments_by_year": (FILTER_PARAMS, ["financial_year", "status", "amount_gbp", "award_count", "missing_amount_count"]),
     "commitments": (FILTER_PARAMS, ["commitment_id", "area", "service", "provider", "financial_year", "status", "amount_gbp", "award_count"]),
     "data_quality": (FILTER_PARAMS, [
         "area", "financial_year", "award_count", "missing_amount_count", "missing_theme_count",
@@ -206,6 +207,18 @@ def test_commitments_distinguish_committed_and_optional_extension(db):
         ("2020/21", "committed", D("371.00")),
         ("2020/21", "optional_extension", D("1114.00")),
         ("2021/22", "optional_extension", D("371.00")),
+    ]
+
+
+def test_commitments_by_year_add_up_every_commitment(db):
+    every = db.query("commitments", EXT)
+    by_year = db.query("commitments_by_year", EXT)
+    assert by_year.rows() == (
+        every.group_by("financial_year", "status").agg(pl.col("amount_gbp").sum(), pl.col("award_count").sum())
+        .sort("financial_year", "status").with_columns(missing_amount_count=pl.lit(0, pl.Int64)).rows())
+    assert by_year.filter(pl.col("financial_year") == "2020/21").rows() == [
+        ("2020/21", "committed", D("112227.00"), 2, 0),
+        ("2020/21", "optional_extension", D("336682.00"), 2, 0),
     ]
 
 

@@ -74,7 +74,11 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "rollup_dims"
     db.query("kpis", Filters(areas=("Cambridgeshire",)))  # counts distinct providers
     assert db.last_store == "rollup_providers"
-    db.query("kpis", Filters(themes=("victims",)))
+    db.query("kpis", Filters(themes=("victims",)))  # providers and areas counted as set unions
+    assert db.last_store == "rollup_kpis"
+    db.query("spend_by_theme", Filters(from_year="2017/18"))
+    assert db.last_store == "rollup_kpis"
+    db.query("kpis", Filters(areas=("Cambridgeshire",), themes=("victims",)))
     assert db.last_store == "awards"
     db.query("theme_stream_service", Filters(themes=("victims",)))
     assert db.last_store == "rollup_services"
@@ -99,3 +103,21 @@ def test_questions_count_awards_by_weight_never_by_row():
         sql = load_query(name)
         if "filtered_awards(" in sql:
             assert not re.search(r"count\(\s*\*\s*\)", sql), name
+            # ...and a distinct count of a rollup's cells would not be one of providers or areas.
+            assert not re.search(r"count\(\s*distinct\s+(provider|area)\b", sql), name
+
+
+def test_answers_are_cached_per_question_and_filters_and_bounded_in_bytes(built_data):
+    db = Database(built_data)
+    victims = Filters(themes=("victims",))
+    first = db.query("spend_by_funding_stream", victims)
+    assert db.query("spend_by_funding_stream", victims) is first  # asked again: the same answer
+    assert db.query("spend_by_funding_stream", Filters(themes=("offenders",))) is not first
+    assert db.query("spend_by_funding_stream", victims, base_only=True).equals(first)
+    assert (db.answers.hits, db.answers.misses) == (1, 3)
+    small = Database(built_data, cache_bytes=first.estimated_size() + 300)
+    small.query("spend_by_funding_stream", victims)
+    small.query("spend_by_theme", victims)  # pushes the first answer out
+    assert len(small.answers._items) == 1 and small.answers.size <= small.answers.limit
+    assert small.query("spend_by_funding_stream", victims).equals(first)
+    assert small.answers.hits == 0

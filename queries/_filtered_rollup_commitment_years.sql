@@ -1,0 +1,34 @@
+-- filtered_awards over the rollup of multi-year commitments only, by area, year, theme, funding
+-- stream, mechanism, status and publication (rollup_commitment_years.parquet): used only by
+-- questions that declare `-- rows: commitments`, so every row is multi-year. Same signature as
+-- the base macro; the query layer routes here only when no provider, amount or text filter is
+-- set, and this macro refuses loudly if that promise is broken rather than answer wrongly.
+create or replace macro filtered_awards(
+    areas,
+    from_fy,
+    to_fy,
+    themes,
+    funding_streams,
+    providers,
+    mechanisms,
+    statuses,
+    min_amount,
+    max_amount,
+    search,
+    include_unpublished
+) as table
+select *, true as is_multi_year
+from awards
+where
+    (len(areas) = 0 or area = any(areas))
+    and (from_fy is null or fy_start >= from_fy)
+    and (to_fy is null or fy_start <= to_fy)
+    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
+    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
+    and (len(mechanisms) = 0 or mechanism = any(mechanisms))
+    and status = any(statuses)
+    and (include_unpublished or is_public)
+    and (
+        len(providers) = 0 and min_amount is null and max_amount is null and search = ''
+        or error('rollup_commitment_years cannot filter by provider, amount or text')
+    )

@@ -1,0 +1,38 @@
+-- filtered_awards over the national rollup by year, theme, funding stream, mechanism, status and
+-- publication (rollup_kpis.parquet). It has no area or provider column; each cell instead carries
+-- the set of providers and of areas among its awards (bitstrings), so `provider_count` and
+-- `area_count` are the size of a union of sets. Same signature as the base macro; the query layer
+-- routes here only when no area, provider, amount or text filter is set, and this macro refuses
+-- loudly if that promise is broken rather than answer wrongly.
+create or replace macro filtered_awards(
+    areas,
+    from_fy,
+    to_fy,
+    themes,
+    funding_streams,
+    providers,
+    mechanisms,
+    statuses,
+    min_amount,
+    max_amount,
+    search,
+    include_unpublished
+) as table
+select *
+from awards
+where
+    (from_fy is null or fy_start >= from_fy)
+    and (to_fy is null or fy_start <= to_fy)
+    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
+    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
+    and (len(mechanisms) = 0 or mechanism = any(mechanisms))
+    and status = any(statuses)
+    and (include_unpublished or is_public)
+    and (
+        len(areas) = 0 and len(providers) = 0 and min_amount is null and max_amount is null and search = ''
+        or error('rollup_kpis cannot filter by area, provider, amount or text')
+    );
+
+create or replace macro provider_count(provider_set) as coalesce(bit_count(bit_or(provider_set)), 0);
+
+create or replace macro area_count(area_set) as coalesce(bit_count(bit_or(area_set)), 0);
