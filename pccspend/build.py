@@ -90,6 +90,9 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
                     "is_public", "source_id"),
     "rollup_services": ("fy_start", "financial_year", "theme", "funding_stream", "service", "status", "is_public"),
     "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
+    # National, for a provider ranking under a theme, stream or mechanism filter.
+    "rollup_provider_dims": ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                             "is_public", "provider"),
     "rollup_commitment_years": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
                                 "is_public"),
     "rollup_commitments": ("commitment_id", "area", "service", "provider", "financial_year", "fy_start", "status",
@@ -103,6 +106,12 @@ ROLLUP_ROWS: dict[str, tuple[str, pl.Expr]] = {
 }
 
 
+# Copies of some of the awards, not summed, in the same order: a question that declares
+# `-- rows: <subset>` may read the copy instead of every award.
+SUBSETS: dict[str, tuple[str, pl.Expr]] = {
+    "awards_with_gaps": ("gaps", pl.any_horizontal(
+        pl.col(c).is_null() for c in ("amount_gbp", "theme", "funding_stream", "provider"))),
+}
 # Rollups that also carry, per cell, the set of providers and areas among its awards (as
 # bitstrings, `<column>_set`), so a distinct count over many cells is a union of sets.
 ROLLUP_SETS: dict[str, tuple[str, ...]] = {"rollup_kpis": ("provider", "area")}
@@ -191,6 +200,8 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         "stated_total_lines": total_lines(totals, awards),
         "population": population,
     }
+    for name, (_, keep) in SUBSETS.items():
+        tables[name] = awards.filter(keep)
     for name, dims in ROLLUPS.items():
         progress(f"summing {name}")
         rows = awards.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else awards

@@ -2,7 +2,8 @@
 
 Every question runs against `filtered_awards(...)`, whose rows carry weights (award_count,
 missing_amount_count, ...). Besides the awards themselves, a build holds pre-aggregated rollups
-(pccspend/build.py ROLLUPS). The query layer answers from the smallest rollup that holds every
+(pccspend/build.py ROLLUPS) and copies of some awards (SUBSETS, e.g. only those with a gap). The
+query layer answers from the first store (subsets, then rollups, smallest first) that holds every
 column the question uses and every column the filters touch, and from the awards otherwise:
 the same SQL text either way, so the answer is the same (tests/test_rollups.py proves it).
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pccspend.build import ROLLUP_ROWS, ROLLUP_SETS, ROLLUPS, current_build
+from pccspend.build import ROLLUP_ROWS, ROLLUP_SETS, ROLLUPS, SUBSETS, current_build
 from pccspend.filters import ALL, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params, query_rows
@@ -99,9 +100,9 @@ class _Store:
     """One DuckDB database: `awards` is either the awards or a rollup of them."""
 
     name: str
-    columns: frozenset[str]
+    columns: frozenset[str] | None  # the columns a filter may touch; None: every award column
     con: duckdb.DuckDBPyConnection
-    rows: str | None = None  # a rollup of a subset of the awards (ROLLUP_ROWS), or of all
+    rows: str | None = None  # holds a subset of the awards (SUBSETS, ROLLUP_ROWS), or all
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, sql: str, params: dict) -> pl.DataFrame:
@@ -133,6 +134,11 @@ class Database:
         )
         self._rollups = []
         if use_rollups:
+            for name, (rows, _) in SUBSETS.items():
+                if (self.build_path / f"{name}.parquet").exists():
+                    store = self._open(name, view=True, columns=None)
+                    store.rows = rows
+                    self._rollups.append(store)
             for name, dims in ROLLUPS.items():
                 if (self.build_path / f"{name}.parquet").exists():
                     store = self._open(name, view=False, columns=frozenset(dims))
@@ -141,7 +147,7 @@ class Database:
         self._unbindable: set[tuple[str, str]] = set()
         self.last_store = BASE
 
-    def _open(self, table: str, *, view: bool, columns: frozenset[str] = frozenset()) -> _Store:
+    def _open(self, table: str, *, view: bool, columns: frozenset[str] | None = frozenset()) -> _Store:
         con = duckdb.connect(config={"threads": 2})
         path = str(self.build_path / f"{table}.parquet")
         if view:
@@ -153,7 +159,7 @@ class Database:
         for small in SMALL_TABLES:
             con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
         con.execute(macro_sql("_distinct_counts.sql"))
-        macro = "_filtered_awards.sql" if table in (BASE, BY_PROVIDER) else f"_filtered_{table}.sql"
+        macro = "_filtered_awards.sql" if table in (BASE, BY_PROVIDER, *SUBSETS) else f"_filtered_{table}.sql"
         con.execute(macro_sql(macro))
         return _Store(table, columns, con)
 
@@ -193,7 +199,8 @@ class Database:
             for store in self._rollups:
                 if store.rows not in (None, rows):
                     continue
-                if touched <= store.columns and (name, store.name) not in self._unbindable:
+                covers = store.columns is None or touched <= store.columns
+                if covers and (name, store.name) not in self._unbindable:
                     try:
                         result = store.run(sql, params)
                     except duckdb.BinderException:

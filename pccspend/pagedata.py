@@ -108,6 +108,18 @@ def years(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     }
 
 
+def top_providers(every: pl.DataFrame, top_n: int) -> pl.DataFrame:
+    """queries/spend_by_provider's answer for `top_n`, from its answer for every provider: the
+    Providers page asks the database once, not twice (tests/test_pagedata.py compares the two)."""
+    rest = every.filter(pl.col("provider_rank") > top_n)
+    others = rest.select(
+        pl.lit("All others").alias("provider"), _sum(), pl.col("award_count").sum(),
+        pl.col("missing_amount_count").sum(), pl.lit(None, pl.Int64).alias("provider_rank"),
+        pl.len().cast(pl.Int64).alias("provider_count"),
+    ) if rest.height else every.clear()
+    return pl.concat([every.filter(pl.col("provider_rank") <= top_n), others.cast(every.schema)])
+
+
 def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | None = None,
               limit: int | None = None) -> dict[str, pl.DataFrame]:
     """Top providers with 'All others', the top-5 share, share by mechanism, and one provider's
@@ -128,7 +140,7 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
     # Nobody to profile means no award matches: the same questions answer empty, with their columns.
     chosen_filters = filters.replace(providers=(chosen,)) if chosen else filters
     return {
-        "top": db.query("spend_by_provider", filters, top_n=top_n),
+        "top": top_providers(every, top_n),
         "concentration": concentration,
         "mechanisms": db.query("spend_by_mechanism", filters),
         "providers": every.select("provider", "amount_gbp", "award_count", "missing_amount_count"),

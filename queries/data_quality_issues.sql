@@ -1,4 +1,5 @@
 -- One row per gap in an award (no amount, theme, funding stream or provider), with its source ($row_limit rows at most; null: all).
+-- rows: gaps (reads only awards with a gap, so the copy of those awards may answer)
 with filtered as (
     select *
     from filtered_awards(

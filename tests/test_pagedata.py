@@ -78,6 +78,14 @@ def test_providers_concentration_and_single_tender(db):
     assert pagedata.providers(db, Filters(), limit=2)["profile_awards"].height == 2
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(themes=("victims",)), Filters(areas=("Nowhere",)),
+                                     Filters(areas=("West Midlands",))])
+def test_top_providers_from_every_provider_equal_the_question(db, filters):
+    every = db.query("spend_by_provider", filters, top_n=pagedata.EVERY_PROVIDER)
+    for top_n in (1, 3, 5, 10, 25, 100):
+        assert pagedata.top_providers(every, top_n).equals(db.query("spend_by_provider", filters, top_n=top_n)), top_n
+
+
 def test_area_totals_per_resident(db):
     by_area = pagedata.compare_areas(db, Filters())["by_area"]
     assert by_area.select("area", "amount_gbp", "population", "amount_per_resident_gbp").rows() == [

@@ -1,0 +1,34 @@
+-- filtered_awards over the national rollup by year, theme, funding stream, mechanism, status,
+-- publication and provider (rollup_provider_dims.parquet): a ranking of providers under a theme,
+-- stream or mechanism filter without reading every award. Same signature as the base macro; the
+-- query layer routes here only when no area, amount or text filter is set, and this macro refuses
+-- loudly if that promise is broken rather than answer wrongly.
+create or replace macro filtered_awards(
+    areas,
+    from_fy,
+    to_fy,
+    themes,
+    funding_streams,
+    providers,
+    mechanisms,
+    statuses,
+    min_amount,
+    max_amount,
+    search,
+    include_unpublished
+) as table
+select *, provider as provider_set
+from awards
+where
+    (from_fy is null or fy_start >= from_fy)
+    and (to_fy is null or fy_start <= to_fy)
+    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
+    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
+    and (len(mechanisms) = 0 or mechanism = any(mechanisms))
+    and (len(providers) = 0 or coalesce(provider, 'Not stated') = any(providers))
+    and status = any(statuses)
+    and (include_unpublished or is_public)
+    and (
+        len(areas) = 0 and min_amount is null and max_amount is null and search = ''
+        or error('rollup_provider_dims cannot filter by area, amount or text')
+    )
