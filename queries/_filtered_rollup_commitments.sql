@@ -19,7 +19,7 @@ create or replace macro filtered_awards(
 select *, provider as provider_set, area as area_set
 from awards
 where
-    (len(areas) = 0 or area = any(areas))
+    (len(areas) = 0 or list_contains(areas, area))
     and (from_fy is null or fy_start >= from_fy)
     and (to_fy is null or fy_start <= to_fy)
     and (
@@ -27,7 +27,7 @@ where
         or list_contains(providers, provider)
         or (provider is null and list_contains(providers, 'Not stated'))
     )
-    and status = any(statuses)
+    and list_contains(statuses, status)
     and (include_unpublished or is_public)
     and (
         len(themes) = 0 and len(funding_streams) = 0 and len(mechanisms) = 0

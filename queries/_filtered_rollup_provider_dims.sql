@@ -22,11 +22,23 @@ from awards
 where
     (from_fy is null or fy_start >= from_fy)
     and (to_fy is null or fy_start <= to_fy)
-    and (len(themes) = 0 or coalesce(theme, 'Not stated') = any(themes))
-    and (len(funding_streams) = 0 or coalesce(funding_stream, 'Not stated') = any(funding_streams))
-    and (len(mechanisms) = 0 or mechanism = any(mechanisms))
-    and (len(providers) = 0 or coalesce(provider, 'Not stated') = any(providers))
-    and status = any(statuses)
+    and (
+        len(themes) = 0
+        or list_contains(themes, theme)
+        or (theme is null and list_contains(themes, 'Not stated'))
+    )
+    and (
+        len(funding_streams) = 0
+        or list_contains(funding_streams, funding_stream)
+        or (funding_stream is null and list_contains(funding_streams, 'Not stated'))
+    )
+    and (len(mechanisms) = 0 or list_contains(mechanisms, mechanism))
+    and (
+        len(providers) = 0
+        or list_contains(providers, provider)
+        or (provider is null and list_contains(providers, 'Not stated'))
+    )
+    and list_contains(statuses, status)
     and (include_unpublished or is_public)
     and (
         len(areas) = 0 and min_amount is null and max_amount is null and search = ''

@@ -19,11 +19,15 @@ create or replace macro filtered_awards(
 select *, provider as provider_set, area as area_set
 from awards
 where
-    (len(areas) = 0 or area = any(areas))
+    (len(areas) = 0 or list_contains(areas, area))
     and (from_fy is null or fy_start >= from_fy)
     and (to_fy is null or fy_start <= to_fy)
-    and (len(providers) = 0 or coalesce(provider, 'Not stated') = any(providers))
-    and status = any(statuses)
+    and (
+        len(providers) = 0
+        or list_contains(providers, provider)
+        or (provider is null and list_contains(providers, 'Not stated'))
+    )
+    and list_contains(statuses, status)
     and (include_unpublished or is_public)
     and (
         len(themes) = 0 and len(funding_streams) = 0 and len(mechanisms) = 0

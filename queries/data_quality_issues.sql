@@ -9,24 +9,31 @@ with filtered as (
 ),
 
 -- Each kind of gap on its own, already cut to $row_limit: the awards are stored in
--- (area, fy_start, award_id) order, so DuckDB stops reading once it has enough rows.
+-- (area, fy_start, award_id) order, so DuckDB stops reading once it has enough rows. The
+-- second condition of each is implied by the filters (an amount range excludes awards without
+-- one; a stream filter without 'Not stated' excludes awards without a stream) and is there so
+-- DuckDB skips, unread, a kind of gap the filters rule out.
 no_amount as (
-    select 'no amount' as issue, * from filtered where amount_gbp is null
+    select 'no amount' as issue, * from filtered
+    where amount_gbp is null and $min_amount is null and $max_amount is null
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_funding_stream as (
-    select 'no funding stream' as issue, * from filtered where funding_stream is null
+    select 'no funding stream' as issue, * from filtered
+    where funding_stream is null and (len($funding_streams) = 0 or list_contains($funding_streams, 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_provider as (
-    select 'no provider' as issue, * from filtered where provider is null
+    select 'no provider' as issue, * from filtered
+    where provider is null and (len($providers) = 0 or list_contains($providers, 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_theme as (
-    select 'no theme' as issue, * from filtered where theme is null
+    select 'no theme' as issue, * from filtered
+    where theme is null and (len($themes) = 0 or list_contains($themes, 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 
