@@ -6,10 +6,10 @@ import streamlit as st
 
 from pccspend import ui
 
-st.set_page_config(page_title="PCC spend: commissioned services and grants", page_icon=":material/payments:",
-                   layout="wide")
-
 HERE = Path(__file__).parent
+# A local icon: a Material one would be fetched from fonts.gstatic.com by every visitor's browser.
+st.set_page_config(page_title="PCC spend: commissioned services and grants",
+                   page_icon=str(HERE / "assets" / "favicon.png"), layout="wide")
 OFFICE_PAGES = [("import_data", "Import awards", ":material/upload_file:"),
                 ("publish", "Publish a snapshot", ":material/publish:")]
 pages = {

@@ -121,6 +121,7 @@ def worker(engine: str, data_root: str, n: int, started: float) -> dict:
     timings: dict[str, list[float]] = {}
     cold = None
     for page in PAGES:
+        print(f"{engine}: {page}", file=sys.stderr, flush=True)  # the parent shows it as progress
         timings[page] = []
         for f in states:
             t0 = time.perf_counter()
@@ -131,29 +132,39 @@ def worker(engine: str, data_root: str, n: int, started: float) -> dict:
     return {"engine": engine, "timings_ms": timings, "cold_start_s": cold, "peak_rss_mb": _peak_rss_mb()}
 
 
-def _spawn(engine: str, data: DataDir, n: int) -> dict:
+def _spawn(engine: str, data: DataDir, n: int, progress: Callable[[str], None]) -> dict:
+    """Run a worker in a fresh process, passing on its progress (stderr); its figures (stdout)."""
     started = time.time()
-    out = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "pccspend.bench", engine, str(data.root), str(n), repr(started)],
-        capture_output=True, text=True, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    if out.returncode != 0:
-        raise RuntimeError(f"{engine} worker failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    tail: list[str] = []
+    for line in proc.stderr:
+        tail = (tail + [line])[-50:]
+        if line.startswith(f"{engine}: "):
+            progress(f"  {line.strip()}")
+    out = proc.stdout.read()
+    if proc.wait() != 0:
+        raise RuntimeError(f"{engine} worker failed:\n{''.join(tail)[-4000:]}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def snapshot_seconds(data: DataDir) -> float | None:
-    """Time to write the public snapshot of one area-year, when the snapshot module is present."""
-    try:
-        from pccspend import snapshot
-    except ImportError:
-        return None
+def snapshot_seconds(data: DataDir) -> float:
+    """Time to write the public snapshot of one area-year (opening the database included)."""
     import tempfile
+
+    from pccspend.db import Database
+    from pccspend.snapshot import Scope, write_snapshot
 
     area, year = AREAS[0], fy_label(LAST_YEAR - 1)
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        snapshot.write_snapshot(data, Path(tmp) / "site", Filters(areas=(area,), from_year=year, to_year=year))
+        db = Database(data)
+        try:
+            write_snapshot(db, Path(tmp) / "site", Scope.between((area,), year, year))
+        finally:
+            db.close()
         return time.perf_counter() - t0
 
 
@@ -169,9 +180,9 @@ def run_bench(rows: int, n: int = STATES_PER_PAGE, progress: Callable[[str], Non
     """The whole benchmark; returns the figures and prints the table and RESULT line."""
     data = synthetic_set(rows, progress)
     progress(f"replaying {n} filter states x {len(PAGES)} pages through the query layer")
-    ours = _spawn("duckdb", data, n)
+    ours = _spawn("duckdb", data, n, progress)
     progress("replaying the same through the pandas peer")
-    peer = _spawn("pandas", data, n)
+    peer = _spawn("pandas", data, n, progress)
     snap = snapshot_seconds(data)
     lines = [f"machine: {machine()}", f"rows: {rows:,}  states per page: {n}", "",
              f"{'page':16} {'median ms':>10} {'p95 ms':>8} | {'pandas median':>13} {'pandas p95':>10} {'speedup p95':>11}"]
@@ -190,7 +201,7 @@ def run_bench(rows: int, n: int = STATES_PER_PAGE, progress: Callable[[str], Non
         f"all pages p95: {page_p95:.1f} ms (pandas {peer_p95:.1f} ms); worst page p95: {max(p95s):.1f} ms",
         f"cold start (process start to first page answered): {ours['cold_start_s']:.2f} s (pandas {peer['cold_start_s']:.2f} s)",
         f"peak RSS: {ours['peak_rss_mb']:.0f} MB (pandas {peer['peak_rss_mb']:.0f} MB)",
-        f"snapshot of one area-year: {'n/a' if snap is None else f'{snap:.2f} s'}",
+        f"snapshot of one area-year: {snap:.2f} s",
         f"RESULT rows={rows} page_p95_ms={page_p95:.1f} pandas_page_p95_ms={peer_p95:.1f} "
         f"speedup={peer_p95 / page_p95:.1f} peak_rss_mb={ours['peak_rss_mb']:.0f} "
         f"pandas_peak_rss_mb={peer['peak_rss_mb']:.0f}",

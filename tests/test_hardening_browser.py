@@ -142,8 +142,8 @@ def _guard(page, base: str, seen: dict) -> None:
         url = r.request.url
         if url.startswith((base, "data:", "blob:")):
             return r.continue_()
-        # Streamlit itself asks fonts.gstatic.com for the page icon; answered empty here (the test
-        # machine is offline). What a payload would fetch (127.0.0.1:9, `x`) is what counts.
+        # What a payload would fetch (127.0.0.1:9, `x`) counts as a probe through; anything else
+        # is a request to a third party the dashboard should not make either (both answered empty).
         if PAYLOAD_URL.search(url):
             seen["external"].append(url)
         else:
@@ -217,6 +217,7 @@ def test_hostile_data_and_links_render_as_text_in_chromium(server, tmp_path):
            console_errors=len(seen["console"]), payload_requests=len(seen["external"]),
            other_external_requests=sorted({urlparse(u).netloc for u in seen["other"]}))
     assert through == 0, failures[:5]
+    assert not seen["other"], sorted(set(seen["other"]))[:5]  # e.g. no icon from fonts.gstatic.com
 
 
 # -- 8 sessions at once -----------------------------------------------------------------------------
