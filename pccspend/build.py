@@ -208,8 +208,11 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         cells = rollup(rows, dims)
         if name in ROLLUP_SETS:
             cells = with_sets(cells, rows, dims, ROLLUP_SETS[name])
-        if cells is not None:
-            tables[name] = cells
+            if cells is None:
+                progress(f"leaving out {name}: its sets of {', '.join(ROLLUP_SETS[name])} would pass "
+                         f"{MAX_SET_BYTES // 2**20} MB (queries read the awards instead)")
+                continue
+        tables[name] = cells
     digest = register_hash(data)
     info = {
         "register_sha256": digest,

@@ -121,3 +121,17 @@ def test_answers_are_cached_per_question_and_filters_and_bounded_in_bytes(built_
     assert len(small.answers._items) == 1 and small.answers.size <= small.answers.limit
     assert small.query("spend_by_funding_stream", victims).equals(first)
     assert small.answers.hits == 0
+
+
+def test_without_the_sets_rollup_the_awards_answer_the_same(fresh_data, monkeypatch, db):
+    # Too many providers for their sets to be small: the build leaves rollup_kpis out (and says so
+    # in build.json's row counts) and the query layer answers from the other stores.
+    import pccspend.build
+
+    monkeypatch.setattr(pccspend.build, "MAX_SET_BYTES", 0)
+    info = build(fresh_data)
+    assert "rollup_kpis" not in info["rows"] and "rollup_dims" in info["rows"]
+    small = Database(fresh_data)
+    for filters in (Filters(), Filters(themes=("victims",)), Filters(from_year="2017/18")):
+        assert small.query("kpis", filters).equals(db.query("kpis", filters))
+        assert small.last_store != "rollup_kpis"
