@@ -22,9 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from pccspend.bench import synthetic_set  # noqa: E402
-from pccspend.paths import DataDir  # noqa: E402
+from pccspend.paths import PROJECT_ROOT, DataDir  # noqa: E402
 from tests.hardening import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
+SHOTS = PROJECT_ROOT / "test-artifacts"  # a screenshot after each step, for a person to look at
 # Every chart drawn, the run over, and each chart's coverage caption present.
 SETTLED = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -36,16 +37,19 @@ FIGURES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"],
   .map(e => e.textContent).join('|')"""
 
 
-def wait_changed(page, before: str, started: float, timeout_s: float = 120) -> float:
-    """Seconds from `started` until the page is settled and its figures differ from `before`."""
+def wait_changed(page, before: tuple[str, str], started: float, timeout_s: float = 120) -> float:
+    """Seconds from `started` until the URL has changed from `before` (every filter and page is in
+    the URL) and the page is settled: the run over, every chart drawn, the figures steady."""
     deadline = time.monotonic() + timeout_s
+    url, figures = before
     while time.monotonic() < deadline:
-        if page.evaluate(SETTLED) and page.evaluate(FIGURES) != before:
+        if page.url != url and page.evaluate(SETTLED):
+            now = page.evaluate(FIGURES)
             page.wait_for_timeout(50)
-            if page.evaluate(SETTLED):
-                return time.perf_counter() - started
+            if page.evaluate(SETTLED) and page.evaluate(FIGURES) == now:
+                return time.perf_counter() - started - 0.05
         page.wait_for_timeout(20)
-    raise TimeoutError("the page did not update")
+    raise TimeoutError(f"the page did not update: {page.url}")
 
 
 def click_bar(page, title: str, index: int) -> None:
@@ -60,6 +64,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
     data = DataDir(args.data) if args.data else synthetic_set(args.rows, lambda m: print("...", m, flush=True))
+    SHOTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp, streamlit_server(data, Path(tmp) / "streamlit.log") as base:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -67,19 +72,21 @@ def main() -> None:
             steps = []
             started = time.perf_counter()
             page.goto(base)
-            steps.append(("open the Overview (first run: opens the database)", wait_changed(page, "", started)))
+            steps.append(("open the Overview (first run: opens the database)",
+                          wait_changed(page, ("about:blank", ""), started)))
             for label, act in (
-                ("click the 'victims' bar of Spend by theme", lambda: click_bar(page, "Spend by theme", 1)),
-                ("click a year bar of Spend by financial year", lambda: click_bar(page, "Spend by financial year", 3)),
+                ("click a theme bar of Spend by theme", lambda: click_bar(page, "Spend by theme", 1)),
+                ("click a year bar of Spend by financial year", lambda: click_bar(page, "Spend by financial year", 0)),
                 ("open the Providers page (same filters)",
                  lambda: page.get_by_role("link", name="Providers").first.click()),
                 ("open the Data quality page (same filters)",
                  lambda: page.get_by_role("link", name="Data quality").first.click()),
             ):
-                before = page.evaluate(FIGURES)
+                before = (page.url, page.evaluate(FIGURES))
                 started = time.perf_counter()
                 act()
                 steps.append((label, wait_changed(page, before, started)))
+                page.screenshot(path=str(SHOTS / f"bench-browser-{len(steps) - 1}.png"), full_page=True)
             print(f"data: {data.root}")
             print(f"url at the end: {page.url}")
             for label, seconds in steps:

@@ -88,10 +88,11 @@ def _wrap(text: str, width: int = 26) -> str:
 
 
 def money_tick(value: float) -> str:
-    """An axis label: £1.5m from a million up, else the full amount (£250,000)."""
-    if abs(value) >= 1_000_000:
-        sign = "-" if value < 0 else ""
-        return f"{sign}£{abs(value) / 1_000_000:.2f}".rstrip("0").rstrip(".") + "m"
+    """An axis label: £2.5bn from a billion up, £1.5m from a million, else the full amount (£250,000)."""
+    sign = "-" if value < 0 else ""
+    for size, suffix in ((1_000_000_000, "bn"), (1_000_000, "m")):
+        if abs(value) >= size:
+            return f"{sign}£{abs(value) / size:.2f}".rstrip("0").rstrip(".") + suffix
     return gbp(round(value))
 
 

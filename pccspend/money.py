@@ -1,4 +1,4 @@
-"""Money shown British style: £446,000, £1.32m, £33,445.50."""
+"""Money shown British style: £446,000, £1.32m, £2.5bn, £33,445.50."""
 
 from __future__ import annotations
 
@@ -25,18 +25,18 @@ def gbp(value, *, missing: str = NOT_STATED) -> str:
 
 
 def gbp_short(value, *, missing: str = NOT_STATED) -> str:
-    """Compact amount for cards and axes: £1.32m from a million up, else the full amount."""
+    """Compact amount for cards and axes: £1.46bn from a billion up, £1.32m from a million, else
+    the full amount."""
     if value is None:
         return missing
     d = _dec(value)
     sign = "-" if d < 0 else ""
     d = abs(d)
-    if d >= 1_000_000:
-        text = f"£{(d / 1_000_000).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}m"
-        text = text.replace(".00m", "m")
-    else:
-        return gbp(-d if sign else d)
-    return sign + text
+    for size, suffix in ((1_000_000_000, "bn"), (1_000_000, "m")):
+        if d >= size:
+            text = f"£{(d / size).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}{suffix}"
+            return sign + text.replace(f".00{suffix}", suffix)
+    return gbp(-d if sign else d)
 
 
 def money_columns(columns) -> list[str]:

@@ -14,6 +14,7 @@ def test_money_ticks_are_round_and_british():
     assert charts.money_ticks(0, 1_300_000)[1] == ["£0", "£500,000", "£1m", "£1.5m"]
     assert charts.money_ticks(-350_000, 100_000)[1] == ["-£400,000", "-£200,000", "£0", "£200,000"]
     assert charts.money_ticks(0, 0) == ([0.0], ["£0"])
+    assert charts.money_ticks(0, 9_800_000_000)[1] == ["£0", "£2.5bn", "£5bn", "£7.5bn", "£10bn"]
 
 
 def test_theme_chart_uses_theme_colours_and_carries_raw_values(db):
