@@ -19,7 +19,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 6
+BUILD_FORMAT = 7
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -94,7 +94,7 @@ ROLLUPS: dict[str, tuple[str, ...]] = {
     "rollup_provider_dims": ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
                              "is_public", "provider"),
     "rollup_commitment_years": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                                "is_public"),
+                                "is_public", "is_multi_year"),
     "rollup_commitments": ("commitment_id", "area", "service", "provider", "financial_year", "fy_start", "status",
                            "is_public"),
 }
@@ -202,9 +202,11 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
     }
     for name, (_, keep) in SUBSETS.items():
         tables[name] = awards.filter(keep)
+    # A column the awards' filter macro computes, kept by the rollups that group by it.
+    summed = awards.with_columns(pl.col("commitment_id").is_not_null().alias("is_multi_year"))
     for name, dims in ROLLUPS.items():
         progress(f"summing {name}")
-        rows = awards.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else awards
+        rows = summed.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else summed
         cells = rollup(rows, dims)
         if name in ROLLUP_SETS:
             cells = with_sets(cells, rows, dims, ROLLUP_SETS[name])

@@ -10,6 +10,7 @@ the same SQL text either way, so the answer is the same (tests/test_rollups.py p
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -71,6 +72,20 @@ class _Answers:
             while self.size > self.limit:
                 _, (_, _, dropped) = self._items.popitem(last=False)
                 self.size -= dropped
+
+
+_TAG = re.compile(r"--@(!?)(\w+)\s*$")
+
+
+def rollup_macro(columns: frozenset[str]) -> str:
+    """queries/_filtered_rollup.sql for a rollup holding `columns`: the lines tagged `--@column`
+    it holds, and those tagged `--@!column` it lacks (they make its refusal)."""
+    kept = []
+    for line in macro_sql("_filtered_rollup.sql").splitlines():
+        tag = _TAG.search(line)
+        if tag is None or (tag.group(2) in columns) != bool(tag.group(1)):
+            kept.append(line)
+    return "\n".join(kept)
 
 
 class NoBuild(Exception):
@@ -159,8 +174,9 @@ class Database:
         for small in SMALL_TABLES:
             con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
         con.execute(macro_sql("_distinct_counts.sql"))
-        macro = "_filtered_awards.sql" if table in (BASE, BY_PROVIDER, *SUBSETS) else f"_filtered_{table}.sql"
-        con.execute(macro_sql(macro))
+        if table in ROLLUP_SETS:
+            con.execute(macro_sql("_distinct_sets.sql"))
+        con.execute(macro_sql("_filtered_awards.sql") if columns is None or view else rollup_macro(columns))
         return _Store(table, columns, con)
 
     def is_current(self) -> bool:

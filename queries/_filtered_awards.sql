@@ -4,7 +4,7 @@
 -- Each row carries weights (award_count, missing_amount_count, missing_provider_count) and the
 -- provider and area it stands for (provider_set, area_set; see _distinct_counts.sql) so that
 -- questions count with sum(...): the same question then runs unchanged over a pre-aggregated
--- rollup (see _filtered_rollup_*.sql), whose rows stand for many awards.
+-- rollup (see _filtered_rollup.sql), whose rows stand for many awards.
 create or replace macro filtered_awards(
     areas,
     from_fy,

@@ -135,3 +135,32 @@ def test_without_the_sets_rollup_the_awards_answer_the_same(fresh_data, monkeypa
     for filters in (Filters(), Filters(themes=("victims",)), Filters(from_year="2017/18")):
         assert small.query("kpis", filters).equals(db.query("kpis", filters))
         assert small.last_store != "rollup_kpis"
+
+
+def test_a_rollup_asked_to_filter_by_a_column_it_lacks_refuses(db):
+    # The router never does this; if it ever did, the rollup's macro must stop, not answer.
+    import duckdb
+
+    from pccspend.queries import load_query, query_params
+
+    stores = {store.name: store for store in db._rollups}
+
+    def run(store, question, filters):
+        params = {k: v for k, v in filters.params().items() if k in query_params(question)}
+        return stores[store].run(load_query(question), params)
+
+    for store, question, filters in [
+        ("rollup_kpis", "kpis", Filters(areas=("Cambridgeshire",))),
+        ("rollup_dims", "spend_by_theme", Filters(providers=("Rutland County Council",))),
+        ("rollup_services", "theme_stream_service", Filters(mechanisms=("grant",))),
+        ("rollup_providers", "kpis", Filters(themes=("victims",))),
+        ("rollup_dims", "spend_by_theme", Filters(search="victim")),
+        ("rollup_dims", "spend_by_theme", Filters(min_amount=1)),
+    ]:
+        with pytest.raises(duckdb.Error, match="this rollup cannot apply these filters"):
+            run(store, question, filters)
+    # ...and applies the filters it can, as the awards do.
+    victims = Filters(themes=("victims",), from_year="2017/18")
+    for store, question in [("rollup_kpis", "kpis"), ("rollup_dims", "spend_by_theme"),
+                            ("rollup_services", "theme_stream_service")]:
+        assert run(store, question, victims).equals(db.query(question, victims, base_only=True)), store
