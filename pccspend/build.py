@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import polars as pl
 
 from pccspend import __version__
@@ -120,28 +121,28 @@ ROLLUP_SETS: dict[str, tuple[str, ...]] = {"rollup_kpis": ("provider", "area")}
 MAX_SET_BYTES = 256 * 1024 * 1024
 
 
+def _bitset(keys: list[int] | None, size: int) -> bytes | None:
+    """Bit k set for each key k in 0..size-1, packed into bytes; None for no keys."""
+    if not keys:
+        return None
+    bits = np.zeros(size, dtype=bool)
+    bits[keys] = True
+    return np.packbits(bits).tobytes()
+
+
 def with_sets(cells: pl.DataFrame, awards: pl.DataFrame, dims: tuple[str, ...],
               columns: tuple[str, ...]) -> pl.DataFrame | None:
-    """`cells` (a rollup of `awards` by `dims`) with a `<column>_set` bitstring per column: bit k
-    is set when the cell holds the k-th distinct value. None when the sets would be too big."""
-    import duckdb
-
+    """`cells` (a rollup of `awards` by `dims`) with a `<column>_set` bitset per column (bytes,
+    read as a DuckDB bitstring): bit k is set when the cell holds the k-th distinct value. None
+    when the sets would be too big."""
     sizes = {c: max(1, awards[c].drop_nulls().n_unique()) for c in columns}
     if cells.height * sum(n // 8 + 1 for n in sizes.values()) > MAX_SET_BYTES:
         return None
-    frame = awards.select(*dims, *columns)
-    keys = ", ".join(
-        f"{c}_keys as (select {c}, row_number() over (order by {c})::integer as {c}_key "
-        f"from (select distinct {c} from frame where {c} is not null))" for c in columns)
-    sets = ", ".join(f"bitstring_agg({c}_key, 1, {sizes[c]})::blob as {c}_set" for c in columns)
-    joins = " ".join(f"left join {c}_keys using ({c})" for c in columns)
-    group = ", ".join(dims)
-    con = duckdb.connect()
-    try:
-        con.register("frame", frame)
-        found = con.sql(f"with {keys} select {group}, {sets} from frame {joins} group by {group}").pl()
-    finally:
-        con.close()
+    keyed = awards.select(*dims, *[(pl.col(c).rank("dense") - 1).cast(pl.Int64).alias(c) for c in columns])
+    found = keyed.group_by(dims).agg(pl.col(c).drop_nulls().unique() for c in columns)
+    found = found.with_columns(
+        pl.Series(f"{c}_set", [_bitset(k, sizes[c]) for k in found[c].to_list()], dtype=pl.Binary)
+        for c in columns).drop(columns)
     return cells.join(found, on=list(dims), how="left", nulls_equal=True).sort(dims, nulls_last=True)
 
 

@@ -167,16 +167,15 @@ class Database:
         path = str(self.build_path / f"{table}.parquet")
         if view:
             con.read_parquet(path).create_view("awards")
-        else:  # a rollup is small: hold it in memory (sets are stored as blobs, used as bitstrings)
-            sets = ", ".join(f"{c}_set::bit as {c}_set" for c in ROLLUP_SETS.get(table, ()))
-            con.execute(f"create table awards as select * {f'replace ({sets})' if sets else ''} "
-                        "from read_parquet($path)", {"path": path})
+        else:  # a rollup is small: hold it in memory
+            con.execute("create table awards as select * from read_parquet($path)", {"path": path})
         for small in SMALL_TABLES:
             con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
         con.execute(macro_sql("_distinct_counts.sql"))
         if table in ROLLUP_SETS:
             con.execute(macro_sql("_distinct_sets.sql"))
-        con.execute(macro_sql("_filtered_awards.sql") if columns is None or view else rollup_macro(columns))
+        # Awards (all of them, or a copy of some) have every column; a rollup only its own.
+        con.execute(macro_sql("_filtered_awards.sql") if view else rollup_macro(columns))
         return _Store(table, columns, con)
 
     def is_current(self) -> bool:
