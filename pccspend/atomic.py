@@ -1,13 +1,19 @@
-"""Crash-safe writes: write beside the target, fsync, then rename over it."""
+"""Crash-safe writes: write beside the target, fsync, then rename over it (a file, a set of
+register files, or a whole folder)."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def fsync_dir(path: Path) -> None:
@@ -96,3 +102,52 @@ def _roll_forward(root: Path) -> dict | None:
     journal.unlink(missing_ok=True)
     fsync_dir(root)
     return plan
+
+
+def fsync_tree(folder: Path) -> None:
+    """Every file and folder under `folder` on disk."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        fsync_dir(path)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not possible."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def write_folder(out: Path, fill: Callable[[Path], T]) -> T:
+    """Write the whole folder `out`: `fill` writes into a hidden folder beside it, which is then put
+    on disk and in place in one step (renamed, or exchanged with the folder already there), so a
+    reader, a web server or a crash sees the old folder or the new one, never a mixture. Nothing
+    is left behind when `fill` fails. Returns what `fill` returns."""
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    os.chmod(tmp, 0o755)  # a folder others read (a web server, the dashboard)
+    try:
+        result = fill(tmp)
+        fsync_tree(tmp)
+        if not out.exists():
+            os.rename(tmp, out)
+        elif _exchange(tmp, out):
+            shutil.rmtree(tmp)  # it now holds the previous folder
+        else:
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.rename(out, old)
+            os.rename(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        fsync_dir(out.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result

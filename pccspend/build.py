@@ -5,22 +5,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import numpy as np
 import polars as pl
 
 from pccspend import __version__
-from pccspend.atomic import fsync_dir, swap_symlink
-from pccspend.paths import DataDir
+from pccspend.atomic import swap_symlink, write_folder
+from pccspend.filters import SEARCHED
+from pccspend.paths import QUERIES_DIR, DataDir
+from pccspend.queries import macro_sql
+from pccspend.stores import BASE, BY_NAME, STORES, Store, ident, view_sql
 from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 7
+BUILD_FORMAT = 8
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -34,6 +38,15 @@ def register_hash(data: DataDir) -> str:
             while block := fh.read(1 << 24):
                 h.update(block)
         h.update(b"\0")
+    return h.hexdigest()
+
+
+def query_layer_hash() -> str:
+    """sha256 of the macros a build stores with each store (queries/_*.sql): a build made with
+    other macros is stale."""
+    h = hashlib.sha256()
+    for path in sorted(QUERIES_DIR.glob("_*.sql")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -82,40 +95,6 @@ def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema={"total_id": pl.String, "award_id": pl.String})
 
 
-# Pre-aggregated rollups the query layer answers from when a question and its filters allow
-# (see pccspend/db.py): each row stands for many awards and carries their weights.
-ROLLUPS: dict[str, tuple[str, ...]] = {
-    # National: no area or provider, but the set of each (below), for the headline counts.
-    "rollup_kpis": ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status", "is_public"),
-    "rollup_dims": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                    "is_public", "source_id"),
-    "rollup_services": ("fy_start", "financial_year", "theme", "funding_stream", "service", "status", "is_public"),
-    "rollup_providers": ("area", "fy_start", "financial_year", "status", "is_public", "provider"),
-    # National, for a provider ranking under a theme, stream or mechanism filter.
-    "rollup_provider_dims": ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                             "is_public", "provider"),
-    "rollup_commitment_years": ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                                "is_public", "is_multi_year"),
-    "rollup_commitments": ("commitment_id", "area", "service", "provider", "financial_year", "fy_start", "status",
-                           "is_public"),
-}
-# Rollups of a subset of the awards: only questions that declare they read just that subset
-# (a `-- rows: <subset>` line in the .sql file) may use them.
-ROLLUP_ROWS: dict[str, tuple[str, pl.Expr]] = {
-    "rollup_commitment_years": ("commitments", pl.col("commitment_id").is_not_null()),
-    "rollup_commitments": ("commitments", pl.col("commitment_id").is_not_null()),
-}
-
-
-# Copies of some of the awards, not summed, in the same order: a question that declares
-# `-- rows: <subset>` may read the copy instead of every award.
-SUBSETS: dict[str, tuple[str, pl.Expr]] = {
-    "awards_with_gaps": ("gaps", pl.any_horizontal(
-        pl.col(c).is_null() for c in ("amount_gbp", "theme", "funding_stream", "provider"))),
-}
-# Rollups that also carry, per cell, the set of providers and areas among its awards (as
-# bitstrings, `<column>_set`), so a distinct count over many cells is a union of sets.
-ROLLUP_SETS: dict[str, tuple[str, ...]] = {"rollup_kpis": ("provider", "area")}
 # A set costs (distinct values / 8) bytes per cell: past this, the rollup is not built and the
 # query layer answers from the awards.
 MAX_SET_BYTES = 256 * 1024 * 1024
@@ -163,6 +142,14 @@ def rollup(awards: pl.DataFrame, dims: tuple[str, ...]) -> pl.DataFrame:
     )
 
 
+def search_index(awards: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct service, provider and description once (what a text search looks in)."""
+    return pl.concat([
+        awards.select(pl.lit(column).alias("column_name"), pl.col(column).alias("value")).drop_nulls("value").unique()
+        for column in SEARCHED
+    ]).sort("column_name", "value")
+
+
 def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
     return (
         raw.group_by(pl.col("police_force_area").alias("area"))
@@ -171,10 +158,45 @@ def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _write_tables(folder: Path, tables: dict[str, pl.DataFrame], progress: Progress) -> None:
-    for name, frame in tables.items():
-        progress(f"writing {name}.parquet ({frame.height:,} rows)")
-        frame.write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
+# Parquet is the interchange format (other tools, exports); the query layer reads DATABASE.
+PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
+DATABASE = "pccspend.duckdb"
+
+
+def _write_parquet(folder: Path, tables: dict[str, pl.DataFrame], progress: Progress) -> None:
+    for name in PARQUET_TABLES:
+        progress(f"writing {name}.parquet ({tables[name].height:,} rows)")
+        tables[name].write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
+
+
+def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[Store], progress: Progress) -> None:
+    """Every table and store in one DuckDB file, each store with its schema (view and macros)."""
+    con = duckdb.connect(str(path))
+    try:
+        for name, frame in tables.items():
+            progress(f"writing {name} into {DATABASE} ({frame.height:,} rows)")
+            store = BY_NAME.get(name)
+            bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))
+            con.register("frame", frame)
+            # The search index keeps each value lower-cased by DuckDB, as the search is.
+            lowered = ", lower(value) as value_lower" if name == "search_index" else ""
+            con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''}{lowered} "
+                        "from frame")
+            con.unregister("frame")
+        for store in stores:
+            con.execute(f"create schema {ident(store.schema)}")
+            con.execute(view_sql(store))
+            # The macros are made inside the store's schema, over its view.
+            con.execute(f"set schema = '{store.schema}'")
+            con.execute(f"set search_path = '{store.schema},main'")
+            con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
+            con.execute(macro_sql("_filtered_awards.sql"))
+            con.execute("set schema = 'main'")
+            con.execute("set search_path = 'main'")
+        con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
@@ -193,55 +215,51 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
         else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
     )
     tables = {
-        "awards": awards,
-        # The same awards sorted by provider: a provider filter then reads a few row groups.
-        "awards_by_provider": awards.sort(["provider", "area", "fy_start", "award_id"], nulls_last=True),
+        "search_index": search_index(awards),
         "sources": sources,
         "stated_totals": totals,
         "stated_total_lines": total_lines(totals, awards),
         "population": population,
     }
-    for name, (_, keep) in SUBSETS.items():
-        tables[name] = awards.filter(keep)
-    # A column the awards' filter macro computes, kept by the rollups that group by it.
+    # A column the awards' view derives, kept by the rollups that group by it.
     summed = awards.with_columns(pl.col("commitment_id").is_not_null().alias("is_multi_year"))
-    for name, dims in ROLLUPS.items():
-        progress(f"summing {name}")
-        rows = summed.filter(ROLLUP_ROWS[name][1]) if name in ROLLUP_ROWS else summed
-        cells = rollup(rows, dims)
-        if name in ROLLUP_SETS:
-            cells = with_sets(cells, rows, dims, ROLLUP_SETS[name])
+    built: list[Store] = []
+    for store in STORES:
+        rows = awards if store.keep is None else awards.filter(store.keep)
+        if not store.is_rollup:
+            tables[store.name] = rows if store.order == BY_NAME[BASE].order else rows.sort(
+                list(store.order), nulls_last=True)
+            built.append(store)
+            continue
+        progress(f"summing {store.name}")
+        rows = summed if store.keep is None else summed.filter(store.keep)
+        cells = rollup(rows, store.dims)
+        if store.sets:
+            cells = with_sets(cells, rows, store.dims, store.sets)
             if cells is None:
-                progress(f"leaving out {name}: its sets of {', '.join(ROLLUP_SETS[name])} would pass "
+                progress(f"leaving out {store.name}: its sets of {', '.join(store.sets)} would pass "
                          f"{MAX_SET_BYTES // 2**20} MB (queries read the awards instead)")
                 continue
-        tables[name] = cells
+        tables[store.name] = cells
+        built.append(store)
     digest = register_hash(data)
     info = {
         "register_sha256": digest,
         "generator": f"pccspend {__version__}",
         "build_format": BUILD_FORMAT,
         "data_as_of": str(sources["published_date"].max()) if sources.height else None,
+        "query_layer_sha256": query_layer_hash(),
         "rows": {name: frame.height for name, frame in tables.items()},
     }
-    data.builds.mkdir(parents=True, exist_ok=True)
-    # Write everything into a hidden folder, then rename it and swap the `current` symlink: a
-    # reader (or a crash) sees the old build or the new one, never a mixture.
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=data.builds))
-    os.chmod(tmp, 0o755)
-    try:
-        _write_tables(tmp, tables, progress)
-        (tmp / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
-        for f in tmp.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        fsync_dir(tmp)
-        final = data.builds / f"{digest[:12]}-{tmp.name.removeprefix('.tmp-')}"
-        os.rename(tmp, final)
-        fsync_dir(data.builds)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    def fill(folder: Path) -> None:
+        _write_parquet(folder, tables, progress)
+        _write_database(folder / DATABASE, tables, built, progress)
+        (folder / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+
+    # A new folder, then the `current` symlink swapped to it: a reader (or a crash) sees the old
+    # build or the new one, never a mixture.
+    final = data.builds / f"{digest[:12]}-{secrets.token_hex(4)}"
+    write_folder(final, fill)
     progress("switching to the new build")
     swap_symlink(data.current, os.path.relpath(final, data.root))
     _link_awards_parquet(data)
@@ -265,7 +283,7 @@ def _prune(data: DataDir, keep: Path) -> None:
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for old in builds[KEEP_BUILDS - 1:] + [p for p in builds if p.name.startswith(".tmp-")]:
+    for old in builds[KEEP_BUILDS - 1:] + [p for p in builds if p.name.startswith(".")]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -282,4 +300,5 @@ def is_stale(data: DataDir) -> bool:
         info is None
         or info.get("build_format") != BUILD_FORMAT
         or info["register_sha256"] != register_hash(data)
+        or info.get("query_layer_sha256") != query_layer_hash()
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +12,9 @@ from pccspend.build import build as build_register
 from pccspend.build import is_stale
 from pccspend.paths import data_dir
 from pccspend.validate import ValidationFailed, validate_register
+
+if TYPE_CHECKING:
+    from pccspend.filters import Filters
 
 FORMATS = ("table", "csv", "json")
 
@@ -21,6 +25,50 @@ DATA_OPTION = click.option(
     default=None,
     help="Data folder (default: $PCCSPEND_DATA, else the bundled data/).",
 )
+
+
+def filter_flags(*names: str):
+    """Click options for the filters named (default: every one), from their declarations in
+    pccspend/filters.py; `--year Y` is short for `--from-year Y --to-year Y`. Read them back
+    with `read_filters`."""
+    from pccspend.filters import FILTERS, LIST, TOGGLE, YEARS
+
+    def decorate(command):
+        for spec in reversed(FILTERS):
+            if names and spec.name not in names:
+                continue
+            for i, (field, option) in reversed(list(enumerate(zip(spec.fields, spec.cli)))):
+                if spec.kind == LIST:
+                    command = click.option(option, field, multiple=True, help=spec.help)(command)
+                elif spec.kind == TOGGLE:
+                    command = click.option(option, field, is_flag=True, help=spec.help)(command)
+                else:
+                    command = click.option(option, field, default=None, help=spec.field_help(i))(command)
+            if spec.kind == YEARS:
+                command = click.option("--year", "year", default=None, help="One financial year, e.g. 2017/18.")(command)
+        return command
+
+    return decorate
+
+
+def read_filters(kwargs: dict, db) -> "Filters":
+    """The filters given on the command line (taken out of `kwargs`), checked as a link's are:
+    anything malformed or unknown is a one-line error with exit status 2."""
+    from pccspend.filters import FILTERS, Filters, check, filter_options, parse
+
+    names = {field: option.removeprefix("--") for spec in FILTERS for field, option in zip(spec.fields, spec.cli)}
+    values = {names[field]: kwargs.pop(field) for field in list(names) if field in kwargs}
+    year = kwargs.pop("year", None)
+    if year:
+        if values.get("from-year") or values.get("to-year"):
+            _fail("give --year or --from-year/--to-year, not both")
+        values["from-year"] = values["to-year"] = year
+    values = {k: (list(v) if isinstance(v, tuple) else [v]) for k, v in values.items() if v not in (None, (), False)}
+    fields, problems = parse(values, names, subject=lambda name, raw: f"{'year' if year else name} {raw!r}")
+    filters, unknown = check(Filters(**fields), filter_options(db))
+    if problems or unknown:
+        _fail("; ".join(dict.fromkeys(p.cli() for p in unknown + problems)))
+    return filters
 
 
 def _progress(message: str) -> None:
@@ -75,31 +123,13 @@ def _fail(message: str) -> None:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--list", "list_queries", is_flag=True, help="List the queries with what each answers.")
-@click.option("--area", "areas", multiple=True, help="Police force area (repeatable).")
-@click.option("--year", help="One financial year, e.g. 2017/18.")
-@click.option("--from-year", help="First financial year of a range.")
-@click.option("--to-year", help="Last financial year of a range.")
-@click.option("--theme", "themes", multiple=True, help="victims, offenders, communities or 'Not stated' (repeatable).")
-@click.option("--stream", "streams", multiple=True, help="Funding stream (repeatable).")
-@click.option("--provider", "providers", multiple=True, help="Provider, exactly as in the register (repeatable).")
-@click.option("--mechanism", "mechanisms", multiple=True, help="Mechanism, e.g. 'single tender action' (repeatable).")
-@click.option("--status", "statuses", multiple=True, help="Status (repeatable; default awarded, committed, planned).")
-@click.option("--include-extensions", is_flag=True, help="Count optional-extension money too.")
-@click.option("--include-unpublished", is_flag=True, help="Include awards not approved for publication.")
-@click.option("--min-amount", type=click.FLOAT, help="Only awards of at least this many pounds.")
-@click.option("--max-amount", type=click.FLOAT, help="Only awards of at most this many pounds.")
-@click.option("--search", default="", help="Text to find in service, provider or description.")
+@filter_flags()
 @click.option("--top", "top_n", type=click.IntRange(1, 1000), default=10, show_default=True, help="Providers listed before 'All others' (spend_by_provider).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
 @DATA_OPTION
-def query(name, list_queries, areas, year, from_year, to_year, themes, streams, providers, mechanisms,
-          statuses, include_extensions, include_unpublished, min_amount, max_amount, search, top_n, fmt,
-          data_path):
+def query(name, list_queries, top_n, fmt, data_path, **given):
     """Run one question from queries/ with filters, e.g. `query spend_by_theme --year 2017/18`."""
-    from decimal import Decimal
-
     from pccspend.db import Database, NoBuild
-    from pccspend.filters import Filters, filter_options, unknown_values
     from pccspend.queries import UnknownQuery, describe, query_names
 
     if list_queries:
@@ -111,23 +141,11 @@ def query(name, list_queries, areas, year, from_year, to_year, themes, streams, 
         _fail("name a query (see `python -m pccspend query --list`)")
     if name not in query_names():
         _fail(str(UnknownQuery(name)))
-    if year and (from_year or to_year):
-        _fail("give --year or --from-year/--to-year, not both")
-    filters = Filters(
-        areas=areas, from_year=year or from_year, to_year=year or to_year, themes=themes,
-        funding_streams=streams, providers=providers, mechanisms=mechanisms, statuses=statuses,
-        include_extensions=include_extensions, include_unpublished=include_unpublished,
-        min_amount=None if min_amount is None else Decimal(str(min_amount)),
-        max_amount=None if max_amount is None else Decimal(str(max_amount)),
-        search=search,
-    )
     try:
         db = Database(data_dir(data_path))
     except NoBuild as exc:
         _fail(str(exc))
-    problems = unknown_values(filters, filter_options(db))
-    if problems:
-        _fail("; ".join(problems))
+    filters = read_filters(given, db)
     click.echo(render(db.query(name, filters, top_n=top_n), fmt), nl=False)
 
 
@@ -178,35 +196,20 @@ def import_(file: str, area: str | None, dry_run: bool, data_path: str | None) -
               help="360Giving flat CSV, JSON package or flat XLSX; or the register's layout as XLSX.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--prefix", help="360Giving identifier prefix (default: $PCCSPEND_360_PREFIX, else 360G-pccspend-).")
-@click.option("--area", "areas", multiple=True, help="Police force area (repeatable).")
-@click.option("--year", help="One financial year, e.g. 2017/18.")
-@click.option("--from-year", help="First financial year of a range.")
-@click.option("--to-year", help="Last financial year of a range.")
-@click.option("--theme", "themes", multiple=True, help="Theme (repeatable).")
-@click.option("--stream", "streams", multiple=True, help="Funding stream (repeatable).")
-@click.option("--status", "statuses", multiple=True, help="Status (repeatable; default awarded, committed, planned).")
-@click.option("--include-extensions", is_flag=True, help="Include optional-extension money too.")
+@filter_flags("area", "financial_year", "theme", "funding_stream", "status", "include_extensions")
 @DATA_OPTION
-def export(fmt, out, prefix, areas, year, from_year, to_year, themes, streams, statuses,
-           include_extensions, data_path):
+def export(fmt, out, prefix, data_path, **given):
     """Write the published awards (never unpublished ones) to a file, formulas neutralised."""
     from pccspend.db import Database, NoBuild
     from pccspend.export import check_prefix, export_file
-    from pccspend.filters import Filters, filter_options, unknown_values
 
-    if year and (from_year or to_year):
-        _fail("give --year or --from-year/--to-year, not both")
-    filters = Filters(areas=areas, from_year=year or from_year, to_year=year or to_year, themes=themes,
-                      funding_streams=streams, statuses=statuses, include_extensions=include_extensions)
     try:
         if prefix is not None:
             check_prefix(prefix)
         db = Database(data_dir(data_path))
     except (ValueError, NoBuild) as exc:
         _fail(str(exc))
-    problems = unknown_values(filters, filter_options(db))
-    if problems:
-        _fail("; ".join(problems))
+    filters = read_filters(given, db)
     result = export_file(db, filters, fmt, out, prefix)
     for award_id, reason in result.omitted:
         click.echo(f"left out {award_id}: {reason}", err=True)
@@ -244,30 +247,22 @@ def bench(rows: int, states: int) -> None:
 
 @main.command()
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder to write (new, empty, or a previous snapshot).")
-@click.option("--area", "areas", multiple=True, help="Police force area (repeatable; default: every area with published awards).")
-@click.option("--year", help="One financial year, e.g. 2017/18.")
-@click.option("--from-year", help="First financial year of a range.")
-@click.option("--to-year", help="Last financial year of a range.")
+@filter_flags("area", "financial_year")
 @DATA_OPTION
-def snapshot(out, areas, year, from_year, to_year, data_path):
+def snapshot(out, data_path, **given):
     """Write a public transparency snapshot: a static site of the published awards (HTML, PNG/SVG
     charts, CSV/XLSX/JSON, manifest.json), never unpublished ones; byte-identical for the same data."""
     from pathlib import Path
 
     from pccspend.db import Database, NoBuild
-    from pccspend.filters import filter_options, unknown_values
     from pccspend.snapshot import Scope, TargetRefused, write_snapshot
 
-    if year and (from_year or to_year):
-        _fail("give --year or --from-year/--to-year, not both")
-    scope = Scope(areas=areas, from_year=year or from_year, to_year=year or to_year)
     try:
         db = Database(data_dir(data_path))
     except NoBuild as exc:
         _fail(str(exc))
-    problems = unknown_values(scope.filters(), filter_options(db))
-    if problems:
-        _fail("; ".join(problems))
+    filters = read_filters(given, db)
+    scope = Scope(areas=filters.areas, from_year=filters.from_year, to_year=filters.to_year)
     try:
         result = write_snapshot(db, Path(out), scope, progress=_progress)
     except TargetRefused as exc:

@@ -1,41 +1,42 @@
-"""The DuckDB databases over one build's parquet: one set per process, a cursor per query.
+"""The query layer: one build's DuckDB database, opened read-only, a cursor per query.
 
-Every question runs against `filtered_awards(...)`, whose rows carry weights (award_count,
-missing_amount_count, ...). Besides the awards themselves, a build holds pre-aggregated rollups
-(pccspend/build.py ROLLUPS) and copies of some awards (SUBSETS, e.g. only those with a gap). The
-query layer answers from the first store (subsets, then rollups, smallest first) that holds every
-column the question uses and every column the filters touch, and from the awards otherwise:
-the same SQL text either way, so the answer is the same (tests/test_rollups.py proves it).
+Every question runs against `filtered_awards($filters)`. A build holds several stores
+(pccspend/stores.py): the awards, copies of some of them, and rollups. Each question runs on the
+first store that holds every column the question names and every column its filters read, and on
+the awards otherwise: the same SQL text either way, so the same answer (tests/test_rollups.py).
+Which stores a build holds is read when the database opens; which columns a question reads, from
+its text, once. Nothing is learnt from an error while answering.
 """
 
 from __future__ import annotations
 
-import re
+import functools
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from pccspend.build import ROLLUP_ROWS, ROLLUP_SETS, ROLLUPS, SUBSETS, current_build
-from pccspend.filters import ALL, Filters
+from pccspend.build import DATABASE, current_build
+from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params, query_rows
+from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
 
-TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
-SMALL_TABLES = ("sources", "stated_totals", "stated_total_lines", "population")
-BASE = "awards"
-BY_PROVIDER = "awards_by_provider"
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
 DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None}
 # Answers kept per database (one build, so never stale): the filters are shared by every page, so
 # moving between pages asks many of the same questions again.
 CACHE_BYTES = 256 * 1024 * 1024
+# DuckDB's buffer pool for one process: the database is read from disk, only what pages touch
+# is held. Enough for the 10M-award benchmark's working set.
+MEMORY_LIMIT = "1500MB"
 
 
 def _hashable(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     return tuple(value) if isinstance(value, (list, tuple)) else value
 
 
@@ -74,159 +75,129 @@ class _Answers:
                 self.size -= dropped
 
 
-_TAG = re.compile(r"--@(!?)(\w+)\s*$")
-
-
-def rollup_macro(columns: frozenset[str]) -> str:
-    """queries/_filtered_rollup.sql for a rollup holding `columns`: the lines tagged `--@column`
-    it holds, and those tagged `--@!column` it lacks (they make its refusal)."""
-    kept = []
-    for line in macro_sql("_filtered_rollup.sql").splitlines():
-        tag = _TAG.search(line)
-        if tag is None or (tag.group(2) in columns) != bool(tag.group(1)):
-            kept.append(line)
-    return "\n".join(kept)
-
-
 class NoBuild(Exception):
     """The data folder has no build yet."""
 
 
-def filter_columns(filters: Filters) -> set[str]:
-    """The award columns a filter state reads (status and publication are always read)."""
-    used = {"status", "is_public"}
-    for column, active in (
-        ("area", filters.areas),
-        ("fy_start", filters.from_year or filters.to_year),
-        ("theme", filters.themes),
-        ("funding_stream", filters.funding_streams),
-        ("provider", filters.providers),
-        ("mechanism", filters.mechanisms),
-        ("amount_gbp", filters.min_amount is not None or filters.max_amount is not None),
-        ("text", filters.search),
-    ):
-        if active:
-            used.add(column)
-    return used
-
-
-@dataclass
-class _Store:
-    """One DuckDB database: `awards` is either the awards or a rollup of them."""
-
-    name: str
-    columns: frozenset[str] | None  # the columns a filter may touch; None: every award column
-    con: duckdb.DuckDBPyConnection
-    rows: str | None = None  # holds a subset of the awards (SUBSETS, ROLLUP_ROWS), or all
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def run(self, sql: str, params: dict) -> pl.DataFrame:
-        with self.lock:  # cursor() itself is not thread-safe; the query then runs unlocked
-            cur = self.con.cursor()
-        try:
-            return cur.sql(sql, params=params).pl()
-        finally:
-            cur.close()
+@functools.cache
+def _reads(name: str) -> frozenset[str]:
+    return question_columns(load_query(name))
 
 
 class Database:
-    """Views over one build's awards (flat memory however large), rollups held in memory.
-
-    Each query runs on its own cursor, so threads (Streamlit sessions) never share a busy
-    connection.
-    """
+    """One build's database, read-only: opening it reads its catalogue, nothing more. Each query
+    runs on its own cursor, so threads (Streamlit sessions) never share a busy connection."""
 
     def __init__(self, data: DataDir | None = None, *, use_rollups: bool = True, cache_bytes: int = CACHE_BYTES):
         self.data = data or data_dir()
         self.answers = _Answers(cache_bytes)
-        if not (self.data.current / "awards.parquet").exists():
+        path = self.data.current / DATABASE
+        if not path.exists():
             raise NoBuild(f"no build in {self.data.root}: run `python -m pccspend build`")
         self.build_path: Path = self.data.current.resolve()
         self.info = current_build(self.data) or {}
-        self._base = self._open(BASE, view=True)
-        self._by_provider = (
-            self._open(BY_PROVIDER, view=True) if (self.build_path / f"{BY_PROVIDER}.parquet").exists() else None
-        )
-        self._rollups = []
-        if use_rollups:
-            for name, (rows, _) in SUBSETS.items():
-                if (self.build_path / f"{name}.parquet").exists():
-                    store = self._open(name, view=True, columns=None)
-                    store.rows = rows
-                    self._rollups.append(store)
-            for name, dims in ROLLUPS.items():
-                if (self.build_path / f"{name}.parquet").exists():
-                    store = self._open(name, view=False, columns=frozenset(dims))
-                    store.rows = ROLLUP_ROWS.get(name, (None,))[0]
-                    self._rollups.append(store)
-        self._unbindable: set[tuple[str, str]] = set()
+        self._con = duckdb.connect(str(self.build_path / DATABASE), read_only=True,
+                                   config={"threads": 2, "memory_limit": MEMORY_LIMIT})
+        self._lock = threading.Lock()
+        built = {name for (name,) in self._con.execute("select name from main.stores").fetchall()}
+        # The stores a question may be sent to, in the registry's order of preference.
+        self.stores: list[Store] = [s for s in STORES if s.name in built and (use_rollups or s.name == BASE)]
         self.last_store = BASE
+        self._options: dict[str, set[str]] | None = None
 
-    def _open(self, table: str, *, view: bool, columns: frozenset[str] | None = frozenset()) -> _Store:
-        con = duckdb.connect(config={"threads": 2})
-        path = str(self.build_path / f"{table}.parquet")
-        if view:
-            con.read_parquet(path).create_view("awards")
-        else:  # a rollup is small: hold it in memory
-            con.execute("create table awards as select * from read_parquet($path)", {"path": path})
-        for small in SMALL_TABLES:
-            con.read_parquet(str(self.build_path / f"{small}.parquet")).create_view(small)
-        con.execute(macro_sql("_distinct_counts.sql"))
-        if table in ROLLUP_SETS:
-            con.execute(macro_sql("_distinct_sets.sql"))
-        # Awards (all of them, or a copy of some) have every column; a rollup only its own.
-        con.execute(macro_sql("_filtered_awards.sql") if view else rollup_macro(columns))
-        return _Store(table, columns, con)
+    def options(self) -> dict[str, set[str]]:
+        """Every value each list filter can take (pccspend/filters.py `filter_options`), worked
+        out once: a build never changes."""
+        if self._options is None:
+            from pccspend.filters import filter_options
+
+            self._options = filter_options(self)
+        return self._options
 
     def is_current(self) -> bool:
         """False once a newer build has replaced the one this database reads."""
         return self.data.current.resolve() == self.build_path
 
     def query(self, name: str, filters: Filters = ALL, *, base_only: bool = False, **extra) -> pl.DataFrame:
-        """Run `queries/<name>.sql` with the filter's parameters and any extra ones it needs.
-        Answers are cached; treat the frame returned as read-only."""
+        """Run `queries/<name>.sql` with the filter state (`$filters`) and any extra parameters
+        it needs. Answers are cached; treat the frame returned as read-only."""
         sql = load_query(name)
-        available = {**DEFAULT_EXTRAS, **filters.params(), **extra}
+        available = {**DEFAULT_EXTRAS, "filters": filters.sql(), **extra}
         needed = query_params(name)
         missing = needed - available.keys()
         if missing:
             raise TypeError(f"query {name!r} needs parameter(s): {', '.join(sorted(missing))}")
+        if filters.search and "filters" in needed:
+            available["filters"] = {**available["filters"], **self.search_matches(filters.search)}
         params = {k: available[k] for k in needed}
-        key = (name, base_only, tuple(sorted((k, _hashable(v)) for k, v in params.items())))
+        store = self.store_for(name, filters, base_only=base_only)
+        key = (name, store.name, _hashable(params))
         cached = self.answers.get(key)
         if cached is not None:
             self.last_store = cached[1]
             return cached[0]
-        result = self._answer(name, sql, params, filters, base_only)
-        self.answers.put(key, result, self.last_store)
+        result = self._run(store, sql, params)
+        self.last_store = store.name
+        self.answers.put(key, result, store.name)
         return result
 
-    def _answer(self, name: str, sql: str, params: dict, filters: Filters, base_only: bool) -> pl.DataFrame:
-        """Run on the smallest store that can answer (see the module docstring)."""
-        if filters.providers and self._by_provider is not None and not base_only:
-            # A provider filter picks a few providers: their awards sit together in the
-            # provider-sorted copy, which beats any rollup.
-            self.last_store = BY_PROVIDER
-            return self._by_provider.run(sql, params)
-        if not base_only:
-            touched = filter_columns(filters)
-            rows = query_rows(name)
-            for store in self._rollups:
-                if store.rows not in (None, rows):
-                    continue
-                covers = store.columns is None or touched <= store.columns
-                if covers and (name, store.name) not in self._unbindable:
-                    try:
-                        result = store.run(sql, params)
-                    except duckdb.BinderException:
-                        # The question uses a column this rollup does not hold: remember, move on.
-                        self._unbindable.add((name, store.name))
-                        continue
-                    self.last_store = store.name
-                    return result
-        self.last_store = BASE
-        return self._base.run(sql, params)
+    def store_for(self, name: str, filters: Filters, *, base_only: bool = False) -> Store:
+        """The store that answers question `name` under `filters` (see the module docstring)."""
+        if base_only or "filtered_awards" not in load_query(name):
+            return BY_NAME[BASE]
+        needed = _reads(name) | self._filter_columns(filters)
+        rows = query_rows(name)
+        # A copy sorted by a column the filters restrict reads a few row groups: it beats any rollup.
+        restricted = self._restricted_columns(filters)
+        for store in self.stores:
+            if store.first_for in restricted and store.rows in (None, rows):
+                return store
+        for store in self.stores:
+            if store.name == BASE or store.first_for:
+                continue
+            if store.rows in (None, rows) and needed <= columns(store):
+                return store
+        return BY_NAME[BASE]
+
+    def search_matches(self, text: str) -> dict[str, list[str]]:
+        """The services, providers and descriptions whose text holds `text` (case aside), from the
+        search index: `search_services`, `search_providers`, `search_descriptions` of `$filters`."""
+        key = ("_search_matches", text)
+        cached = self.answers.get(key)
+        if cached is None:
+            found = self._run(BY_NAME[BASE], macro_sql("_search_matches.sql"), {"search": text[:MAX_TEXT]})
+            self.answers.put(key, found, BASE)
+        else:
+            found = cached[0]
+        matched = dict(found.iter_rows())
+        return {f"search_{column}s": matched.get(column) or [] for column in SEARCHED}
+
+    def _filter_columns(self, filters: Filters) -> set[str]:
+        """The columns a filter state reads; a search reads only the columns it matched in."""
+        used = filters.columns()
+        if filters.search:
+            matches = self.search_matches(filters.search)
+            used -= {c for c in SEARCHED if not matches[f"search_{c}s"]}
+        return used
+
+    def _restricted_columns(self, filters: Filters) -> set[str]:
+        """Columns every matching award must have one of a few values in (a provider filter, or a
+        search found only in providers' names), as opposed to a test of several columns."""
+        out = {spec.column for spec in FILTERS if spec.kind == LIST and not spec.always and filters.is_active(spec)}
+        if filters.search:
+            searched = self._filter_columns(filters) & set(SEARCHED)
+            if len(searched) == 1:
+                out |= searched
+        return out
+
+    def _run(self, store: Store, sql: str, params: dict) -> pl.DataFrame:
+        with self._lock:  # cursor() itself is not thread-safe; the query then runs unlocked
+            cur = self._con.cursor()
+        try:
+            cur.execute(f"set search_path = '{store.schema},main'")  # a registry name, never a value
+            return cur.sql(sql, params=params).pl()
+        finally:
+            cur.close()
 
     def close(self) -> None:
-        for store in (self._base, *self._rollups, *([self._by_provider] if self._by_provider else [])):
-            store.con.close()
+        self._con.close()

@@ -1,66 +1,160 @@
-"""The one filter model: what every query, page, download, snapshot and CLI command filters by."""
+"""The one filter model: each filter declared once, everything else derived from the declaration.
+
+A `Spec` says what a filter is called in the URL and on the command line, which award column its
+SQL predicate reads, how it is labelled and what kind of value it takes. From `FILTERS` come:
+the `Filters` state itself, its SQL value (one struct, `$filters`), the columns a state reads (the
+query router's input), reading values typed in a link or on the command line (`parse`), the check
+of values that name nothing (`check`), the URL (pccspend/state.py), the chips and the sidebar
+(pccspend/ui_sidebar.py) and the CLI options (pccspend/cli.py `filter_options`).
+
+Adding a filter: a `Spec` here and its predicate in queries/_filtered_awards.sql.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from pccspend import vocab
 from pccspend.fy import fy_start, is_financial_year
 
 MAX_TEXT = 200  # longer free text is cut: no filter value needs more, and it bounds the work
+MAX_VALUES = 200  # more values than any filter has: the rest of a longer list is dropped
+MAX_AMOUNT = Decimal("1e12")
+SEARCHED = ("service", "provider", "description")  # the columns a text search looks in
+
+# Kinds of filter: what value it holds, how it is typed in and drawn.
+LIST = "list"  # several values of a column (areas, themes, ...); empty means all
+YEARS = "years"  # a range of financial years: two fields, "2017/18" or None
+AMOUNT = "amount"  # a range of amounts in pounds: two fields, Decimal or None
+TEXT = "text"  # free text
+TOGGLE = "toggle"  # on or off
 
 
 @dataclass(frozen=True)
-class Filters:
-    """A filter state. Empty tuples mean "all"; year bounds are "2017/18" strings or None."""
+class Spec:
+    """One filter. `fields` are its attributes of `Filters` (two for a range), `url` and `cli` its
+    names in a link and on the command line (one per field), `sql` its fields of the `$filters`
+    struct, `column` the award column its predicate reads (pccspend/stores.py: a store that lacks
+    it cannot apply the filter; a filter reading several names them separated by spaces)."""
 
-    areas: tuple[str, ...] = ()
-    from_year: str | None = None
-    to_year: str | None = None
-    themes: tuple[str, ...] = ()
-    funding_streams: tuple[str, ...] = ()
-    providers: tuple[str, ...] = ()
-    mechanisms: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    include_extensions: bool = False
-    include_unpublished: bool = False
-    min_amount: Decimal | None = None
-    max_amount: Decimal | None = None
-    search: str = ""
+    name: str
+    kind: str
+    fields: tuple[str, ...]
+    url: tuple[str, ...]
+    cli: tuple[str, ...]
+    column: str
+    label: str
+    help: str = ""
+    placeholder: str = ""
+    sql: tuple[str, ...] = ()
+    always: bool = False  # its predicate always applies (statuses, publication), whatever the state
+    widget: str = ""  # the sidebar's widget when not the kind's usual one
 
-    def effective_statuses(self) -> list[str]:
-        """Statuses that count: those chosen (default: awarded, committed, planned), plus
-        optional extensions only when asked for."""
-        chosen = [s for s in (self.statuses or vocab.DEFAULT_STATUSES) if s != "optional_extension"]
-        if self.include_extensions or "optional_extension" in self.statuses:
-            chosen.append("optional_extension")
-        return chosen
+    @property
+    def sql_fields(self) -> tuple[str, ...]:
+        return self.sql or self.fields
 
-    def params(self) -> dict:
-        """The `$name` parameters of `filtered_awards`, values bound as values (lists as lists)."""
-        return {
-            "areas": list(self.areas),
-            "from_fy": _fy_or_none(self.from_year, never=9999),
-            "to_fy": _fy_or_none(self.to_year, never=-1),
-            "themes": list(self.themes),
-            "funding_streams": list(self.funding_streams),
-            "providers": list(self.providers),
-            "mechanisms": list(self.mechanisms),
-            "statuses": self.effective_statuses(),
-            "min_amount": self.min_amount,
-            "max_amount": self.max_amount,
-            "search": (self.search or "")[:MAX_TEXT],
-            "include_unpublished": bool(self.include_unpublished),
-        }
+    def field_help(self, i: int) -> str:
+        """The help of one field (a range's fill `{}` with first/last, at least/at most)."""
+        words = {YEARS: ("First", "Last"), AMOUNT: ("at least", "at most")}.get(self.kind, ("", ""))
+        return self.help.format(words[i])
 
-    def replace(self, **changes) -> "Filters":
-        return dataclasses.replace(self, **changes)
+    def default(self):
+        return {LIST: (), TEXT: "", TOGGLE: False}.get(self.kind)
 
-    def public(self) -> "Filters":
-        """The same filters as the public may see them: published rows only, whatever was asked."""
-        return self.replace(include_unpublished=False)
+
+FILTERS: tuple[Spec, ...] = (
+    Spec("area", LIST, ("areas",), ("area",), ("--area",), "area", "Area",
+         "Police force area (repeatable).", "All areas"),
+    Spec("financial_year", YEARS, ("from_year", "to_year"), ("from", "to"), ("--from-year", "--to-year"),
+         "fy_start", "Years", "{} financial year of a range, e.g. 2017/18.", sql=("from_fy", "to_fy")),
+    Spec("theme", LIST, ("themes",), ("theme",), ("--theme",), "theme", "Theme",
+         "victims, offenders, communities or 'Not stated' (repeatable).", "All themes"),
+    Spec("funding_stream", LIST, ("funding_streams",), ("stream",), ("--stream",), "funding_stream", "Funding stream",
+         "Funding stream (repeatable).", "All funding streams"),
+    Spec("provider", LIST, ("providers",), ("provider",), ("--provider",), "provider", "Provider",
+         "Provider, exactly as in the register (repeatable).", "Type to search providers"),
+    Spec("mechanism", LIST, ("mechanisms",), ("mechanism",), ("--mechanism",), "mechanism", "Mechanism",
+         "Mechanism, e.g. 'single tender action' (repeatable).", "All mechanisms"),
+    Spec("status", LIST, ("statuses",), ("status",), ("--status",), "status", "Status",
+         "Status (repeatable; default awarded, committed, planned).", "Awarded, committed and planned", always=True),
+    Spec("include_extensions", TOGGLE, ("include_extensions",), ("ext",), ("--include-extensions",), "status",
+         "Include optional extensions", "Count optional-extension money too: " + vocab.STATUSES["optional_extension"]),
+    Spec("include_unpublished", TOGGLE, ("include_unpublished",), ("unpublished",), ("--include-unpublished",),
+         "is_public", "Show unpublished rows", "Awards not yet approved for publication. For internal use only.",
+         always=True, widget="toggle"),
+    # Found in the service, the provider or the description (each on its own), through the index
+    # of their distinct values (pccspend/db.py `search_matches`): fills the struct's `search_*` lists.
+    Spec("search", TEXT, ("search",), ("q",), ("--search",), "service provider description", "Search",
+         "Text to find in the service, provider or description.", "Search services, providers and descriptions"),
+    Spec("amount", AMOUNT, ("min_amount", "max_amount"), ("min", "max"), ("--min-amount", "--max-amount"),
+         "award_amount_gbp", "Amount", "Only awards of {} this many pounds."),
+)
+SPECS = {spec.name: spec for spec in FILTERS}
+
+
+def _effective_statuses(self) -> list[str]:
+    """Statuses that count: those chosen (default: awarded, committed, planned), plus optional
+    extensions only when asked for."""
+    chosen = [s for s in (self.statuses or vocab.DEFAULT_STATUSES) if s != "optional_extension"]
+    if self.include_extensions or "optional_extension" in self.statuses:
+        chosen.append("optional_extension")
+    return chosen
+
+
+def _sql(self) -> dict:
+    """The `$filters` struct every question passes to `filtered_awards` (values bound as values,
+    lists as lists): one entry per `Spec.sql_fields`."""
+    out = {}
+    for spec in FILTERS:
+        for field, name in zip(spec.fields, spec.sql_fields):
+            value = getattr(self, field)
+            if spec.kind == YEARS:
+                value = _fy_or_none(value, never=9999 if field == spec.fields[0] else -1)
+            elif spec.kind == LIST:
+                value = list(value)
+            elif spec.kind == TEXT:
+                value = (value or "")[:MAX_TEXT]
+            out[name] = value
+    out["statuses"] = self.effective_statuses()
+    # The values whose text holds the search, per column: pccspend/db.py fills them in.
+    out.update({f"search_{column}s": [] for column in SEARCHED})
+    return out
+
+
+def _columns(self) -> set[str]:
+    """The award columns this state's predicates read (pccspend/db.py routes by them)."""
+    return {c for spec in FILTERS if spec.always or self.is_active(spec) for c in spec.column.split()}
+
+
+def _is_active(self, spec: Spec) -> bool:
+    return any(getattr(self, f) not in (None, (), "", False) for f in spec.fields)
+
+
+def _replace(self, **changes) -> "Filters":
+    return dataclasses.replace(self, **changes)
+
+
+def _public(self) -> "Filters":
+    """The same filters as the public may see them: published rows only, whatever was asked."""
+    return self.replace(include_unpublished=False)
+
+
+# A filter state: one attribute per `Spec.fields`, defaults meaning "all". Frozen (a cache key).
+Filters = dataclasses.make_dataclass(
+    "Filters",
+    [(field, object, dataclasses.field(default=spec.default())) for spec in FILTERS for field in spec.fields],
+    frozen=True,
+    namespace={
+        "__doc__": "A filter state. Empty tuples mean all; year bounds are '2017/18' or None; amounts Decimal or None.",
+        "__module__": __name__,
+        "effective_statuses": _effective_statuses, "sql": _sql, "columns": _columns, "is_active": _is_active,
+        "replace": _replace, "public": _public,
+    },
+)
 
 
 def _fy_or_none(year: str | None, never: int) -> int | None:
@@ -74,37 +168,128 @@ def _fy_or_none(year: str | None, never: int) -> int | None:
 ALL = Filters()
 
 
-def unknown_values(filters: Filters, options: dict[str, set[str]]) -> list[str]:
-    """What in `filters` names nothing that exists, one sentence each (empty: all known).
+# Values typed by a person (a link, the command line) -----------------------------------------
 
-    `options` maps filter name (area, theme, funding_stream, provider, mechanism, status) to the
-    values that exist; the query layer itself never needs this (an unknown value matches no rows),
-    but people typing values (CLI, URL) deserve to be told."""
-    problems = []
-    for name, values in (
-        ("area", filters.areas),
-        ("theme", filters.themes),
-        ("funding_stream", filters.funding_streams),
-        ("provider", filters.providers),
-        ("mechanism", filters.mechanisms),
-        ("status", filters.statuses),
-    ):
-        known = options.get(name, set())
-        for value in values:
-            if value not in known:
-                shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
-                problems.append(f"unknown {name} {value!r} (known: {shown})")
-    for name, year in (("year", filters.from_year), ("year", filters.to_year)):
-        if year and not is_financial_year(year):
-            problems.append(f"{name} {year!r} is not a financial year like 2017/18")
-    if filters.from_year and filters.to_year and is_financial_year(filters.from_year) \
-            and is_financial_year(filters.to_year) and filters.from_year > filters.to_year:
-        problems.append(f"from-year {filters.from_year} is after to-year {filters.to_year}")
-    return problems
+
+@dataclass(frozen=True)
+class Problem:
+    """Part of what a person typed that was dropped: `subject` names it as they typed it
+    ("area 'Atlantis'", "from='2017'"), `reason` says why."""
+
+    subject: str
+    reason: str
+    known: str = ""
+
+    def cli(self) -> str:
+        return f"{self.subject}: {self.reason}" + (f" (known: {self.known})" if self.known else "")
+
+    def link(self) -> str:
+        return f"Ignored {self.subject} in the link: {self.reason}."
+
+
+def _short(text: str, width: int = 60) -> str:
+    return repr(text if len(text) <= width else text[:width] + "...")
+
+
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _money(raw: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.replace(",", "").replace("£", "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and 0 <= value <= MAX_AMOUNT else None
+
+
+def parse(values: Mapping[str, Sequence[str]], names: Mapping[str, str], *,
+          subject=lambda name, raw: f"{name}={_short(raw)}") -> tuple[dict, list[Problem]]:
+    """`Filters` fields from text a person typed, and what was dropped.
+
+    `values` maps a surface's names (URL keys, CLI options) to the texts given (repeated names
+    give several); `names` maps each `Spec` field to its name on that surface. Only the form of
+    a value is checked here; `check` then drops values that name nothing."""
+    fields: dict = {}
+    problems: list[Problem] = []
+
+    def given(field: str) -> list[str]:
+        raw = values.get(names.get(field, ""), [])
+        return [raw] if isinstance(raw, str) else [v for v in raw if v is not None]
+
+    for spec in FILTERS:
+        if spec.kind == LIST:
+            (field,) = spec.fields
+            raw = given(field)
+            if len(raw) > MAX_VALUES:
+                problems.append(Problem(f"all but the first {MAX_VALUES} values of {names[field]}",
+                                        "too many values"))
+            chosen = tuple(dict.fromkeys(v for v in raw[:MAX_VALUES] if v))
+            if chosen:
+                fields[field] = chosen
+        elif spec.kind == TOGGLE:
+            (field,) = spec.fields
+            raw = (given(field) or [""])[-1]
+            if raw is True or str(raw).lower() in TRUE:
+                fields[field] = True
+            elif raw and str(raw).lower() not in FALSE:
+                problems.append(Problem(subject(names[field], str(raw)), "use 1 or 0"))
+        elif spec.kind == TEXT:
+            (field,) = spec.fields
+            raw = (given(field) or [""])[-1]
+            if len(raw) > MAX_TEXT:
+                problems.append(Problem(f"all but the first {MAX_TEXT} characters of {names[field]}", "too long"))
+            fields[field] = raw[:MAX_TEXT].strip()
+        else:  # a range: YEARS or AMOUNT
+            bounds = {}
+            for field in spec.fields:
+                raw = (given(field) or [""])[-1]
+                if not raw:
+                    continue
+                if spec.kind == YEARS:
+                    ok, value, why = is_financial_year(raw), raw, "not a financial year like 2017/18"
+                else:
+                    value = _money(str(raw))
+                    ok, why = value is not None, "not an amount in pounds"
+                if ok:
+                    bounds[field] = value
+                else:
+                    problems.append(Problem(subject(names[field], str(raw)), why))
+            low, high = spec.fields
+            if low in bounds and high in bounds and bounds[low] > bounds[high]:
+                what = "the years" if spec.kind == YEARS else "the amounts"
+                reason = (f"{bounds[low]} is after {bounds[high]}" if spec.kind == YEARS
+                          else "the minimum is above the maximum")
+                problems.append(Problem(what, reason))
+                bounds = {}
+            fields.update(bounds)
+    return fields, problems
+
+
+def check(filters: Filters, options: Mapping[str, set[str]]) -> tuple[Filters, list[Problem]]:
+    """The filters without the values that name nothing that exists, and a problem for each.
+
+    `options` is `filter_options(db)`: the values each LIST filter can take. The query layer
+    itself never needs this (an unknown value matches no rows), but people deserve to be told."""
+    changes, problems = {}, []
+    for spec in FILTERS:
+        if spec.kind != LIST:
+            continue
+        (field,) = spec.fields
+        known = options.get(spec.name, set())
+        chosen = getattr(filters, field)
+        kept = tuple(v for v in chosen if v in known)
+        if len(kept) != len(chosen):
+            shown = ", ".join(sorted(known)[:12]) + (", ..." if len(known) > 12 else "")
+            what = spec.label.lower()
+            for value in chosen:
+                if value not in known:
+                    problems.append(Problem(f"{what} {_short(value)}", f"there is no such {what}", shown))
+            changes[field] = kept
+    return (filters.replace(**changes) if changes else filters), problems
 
 
 def filter_options(db) -> dict[str, set[str]]:
-    """Every value each filter can take, from the whole register (see queries/filter_options.sql)."""
+    """Every value each LIST filter can take, from the whole register (queries/filter_options.sql)."""
     options: dict[str, set[str]] = {"status": set(vocab.STATUSES)}
     for name, value in db.query("filter_options").iter_rows():
         options.setdefault(name, set()).add(value)

@@ -9,13 +9,10 @@ SVG ids are replaced (pccspend/images.py) and the "data as of" date comes from t
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
 import io
 import json
-import os
 import re
-import shutil
 import tempfile
 import unicodedata
 import zipfile
@@ -27,7 +24,7 @@ import polars as pl
 import xlsxwriter
 
 from pccspend import __version__, images, manifest, site, vocab
-from pccspend.atomic import fsync_dir
+from pccspend.atomic import write_folder
 from pccspend.db import Database
 from pccspend.filters import Filters
 from pccspend.money import gbp
@@ -337,50 +334,12 @@ def _check_target(out: Path) -> None:
             raise TargetRefused(f"{out} is not empty and is not a snapshot: choose a new or empty folder")
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where that is not possible."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.rglob("*"):
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
-        fsync_dir(path)
-
-
 def write_snapshot(db: Database, out: Path, scope: Scope, progress: Progress = lambda _m: None) -> dict:
     """Write the snapshot into `out`: built in a hidden folder beside it, then swapped in whole, so a
     reader (or a web server) sees the old snapshot or the new one, never a mixture."""
     out = Path(out).absolute()
     _check_target(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    os.chmod(tmp, 0o755)  # a folder to publish: readable by the web server
-    try:
-        result = build_into(db, tmp, scope, progress)
-        _fsync_tree(tmp)
-        if not out.exists():
-            os.rename(tmp, out)
-        elif _exchange(tmp, out):
-            shutil.rmtree(tmp)  # it now holds the previous snapshot
-        else:
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.rename(out, old)
-            os.rename(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        fsync_dir(out.parent)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    result = write_folder(out, lambda folder: build_into(db, folder, scope, progress))
     size = sum(entry["bytes"] for entry in result["files"])
     progress(f"wrote {len(result['files']) + 1} files ({size / 1e6:.1f} MB) to {out}")
     return result

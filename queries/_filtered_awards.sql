@@ -1,64 +1,46 @@
--- The one filter every question applies (a table macro, created when the database opens).
+-- The one filter every question applies: `filtered_awards($filters)`, `$filters` being the filter
+-- state as one struct (pccspend/filters.py `Filters.sql`). Made once per store when the database
+-- is built (pccspend/stores.py): each store's schema has an `awards` view with the same columns,
+-- so this text runs unchanged over the awards, a copy of some of them, or a rollup whose rows
+-- stand for many awards. A column a store does not hold is there as an error: a store asked to
+-- filter by it stops with an error, never a wrong answer (the router never asks it to).
 -- Empty lists mean "no restriction"; null bounds mean "open". A missing theme, stream or provider
 -- is filtered as 'Not stated', the label the charts show for it.
--- Each row carries weights (award_count, missing_amount_count, missing_provider_count) and the
--- provider and area it stands for (provider_set, area_set; see _distinct_counts.sql) so that
--- questions count with sum(...): the same question then runs unchanged over a pre-aggregated
--- rollup (see _filtered_rollup.sql), whose rows stand for many awards.
-create or replace macro filtered_awards(
-    areas,
-    from_fy,
-    to_fy,
-    themes,
-    funding_streams,
-    providers,
-    mechanisms,
-    statuses,
-    min_amount,
-    max_amount,
-    search,
-    include_unpublished
-) as table
-select
-    *,
-    provider as provider_set,
-    area as area_set,
-    commitment_id is not null as is_multi_year,
-    1::bigint as award_count,
-    (amount_gbp is null)::bigint as missing_amount_count,
-    (provider is null)::bigint as missing_provider_count
+-- Each test is `list_contains(list, column)`, never `column = any(list)` or coalesce(column, ...):
+-- DuckDB then tests the column as stored, skips row groups by their statistics (the
+-- provider-sorted copy, the area-sorted awards) and is 3-6 times faster per row.
+create or replace macro filtered_awards(f) as table
+select *
 from awards
 where
-    -- Every test is `list_contains(list, column)`, never `column = any(list)` or coalesce(column,
-    -- ...) = ...: DuckDB then tests the column as stored, skips row groups by their statistics
-    -- (the provider-sorted copy, the area-sorted awards) and is 3-6 times faster per row.
-    (len(areas) = 0 or list_contains(areas, area))
-    and (from_fy is null or fy_start >= from_fy)
-    and (to_fy is null or fy_start <= to_fy)
+    (len(f['areas']) = 0 or list_contains(f['areas'], area))
+    and (f['from_fy'] is null or fy_start >= f['from_fy'])
+    and (f['to_fy'] is null or fy_start <= f['to_fy'])
     and (
-        len(themes) = 0
-        or list_contains(themes, theme)
-        or (theme is null and list_contains(themes, 'Not stated'))
+        len(f['themes']) = 0
+        or list_contains(f['themes'], theme)
+        or (theme is null and list_contains(f['themes'], 'Not stated'))
     )
     and (
-        len(funding_streams) = 0
-        or list_contains(funding_streams, funding_stream)
-        or (funding_stream is null and list_contains(funding_streams, 'Not stated'))
+        len(f['funding_streams']) = 0
+        or list_contains(f['funding_streams'], funding_stream)
+        or (funding_stream is null and list_contains(f['funding_streams'], 'Not stated'))
     )
     and (
-        len(providers) = 0
-        or list_contains(providers, provider)
-        or (provider is null and list_contains(providers, 'Not stated'))
+        len(f['providers']) = 0
+        or list_contains(f['providers'], provider)
+        or (provider is null and list_contains(f['providers'], 'Not stated'))
     )
-    and (len(mechanisms) = 0 or list_contains(mechanisms, mechanism))
-    and list_contains(statuses, status)
-    and (min_amount is null or amount_gbp >= min_amount)
-    and (max_amount is null or amount_gbp <= max_amount)
+    and (len(f['mechanisms']) = 0 or list_contains(f['mechanisms'], mechanism))
+    and list_contains(f['statuses'], status)
+    and (f['min_amount'] is null or award_amount_gbp >= f['min_amount'])
+    and (f['max_amount'] is null or award_amount_gbp <= f['max_amount'])
+    -- A search is resolved first, through the index of distinct texts (pccspend/db.py), into the
+    -- services, providers and descriptions that hold it: a test of each column as stored.
     and (
-        search = ''
-        or contains(
-            lower(concat_ws(' ', service, provider, description)),
-            lower(search)
-        )
+        f['search'] = ''
+        or (len(f['search_services']) > 0 and list_contains(f['search_services'], service))
+        or (len(f['search_providers']) > 0 and list_contains(f['search_providers'], provider))
+        or (len(f['search_descriptions']) > 0 and list_contains(f['search_descriptions'], description))
     )
-    and (include_unpublished or is_public)
+    and (f['include_unpublished'] or is_public)

@@ -1,10 +1,7 @@
 -- Every award matching the filters, with its source document and locator ($row_limit rows at most; null: all).
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 sources as (

@@ -2,10 +2,7 @@
 -- rows: commitments (reads only awards with a commitment_id, so the commitments rollups may answer)
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 final as (

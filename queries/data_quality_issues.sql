@@ -2,10 +2,7 @@
 -- rows: gaps (reads only awards with a gap, so the copy of those awards may answer)
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 -- Each kind of gap on its own, already cut to $row_limit: the awards are stored in
@@ -15,25 +12,25 @@ with filtered as (
 -- DuckDB skips, unread, a kind of gap the filters rule out.
 no_amount as (
     select 'no amount' as issue, * from filtered
-    where amount_gbp is null and $min_amount is null and $max_amount is null
+    where amount_gbp is null and $filters['min_amount'] is null and $filters['max_amount'] is null
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_funding_stream as (
     select 'no funding stream' as issue, * from filtered
-    where funding_stream is null and (len($funding_streams) = 0 or list_contains($funding_streams, 'Not stated'))
+    where funding_stream is null and (len($filters['funding_streams']) = 0 or list_contains($filters['funding_streams'], 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_provider as (
     select 'no provider' as issue, * from filtered
-    where provider is null and (len($providers) = 0 or list_contains($providers, 'Not stated'))
+    where provider is null and (len($filters['providers']) = 0 or list_contains($filters['providers'], 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 
 no_theme as (
     select 'no theme' as issue, * from filtered
-    where theme is null and (len($themes) = 0 or list_contains($themes, 'Not stated'))
+    where theme is null and (len($filters['themes']) = 0 or list_contains($filters['themes'], 'Not stated'))
     order by area, fy_start, award_id limit $row_limit
 ),
 

@@ -1,15 +1,15 @@
 -- Each total a document states beside the sum of the lines it covers, and the difference.
 -- Scoped by area, years and publication only: a reconciliation is of the document's own lines.
--- Without $include_unpublished, unpublished lines are neither summed nor counted, so a gap they
+-- Unless the filters include unpublished rows, unpublished lines are neither summed nor counted, so a gap they
 -- leave shows as a gap: nothing about them can be worked out from public figures.
 with totals as (
     select *
     from stated_totals
     where
-        (len($areas) = 0 or area = any($areas))
-        and ($from_fy is null or to_fy_start >= $from_fy)
-        and ($to_fy is null or from_fy_start <= $to_fy)
-        and ($include_unpublished or is_public)
+        (len($filters['areas']) = 0 or area = any($filters['areas']))
+        and ($filters['from_fy'] is null or to_fy_start >= $filters['from_fy'])
+        and ($filters['to_fy'] is null or from_fy_start <= $filters['to_fy'])
+        and ($filters['include_unpublished'] or is_public)
 ),
 
 lines as (
@@ -20,7 +20,7 @@ lines as (
         count(*) filter (where awards.amount_gbp is null) as missing_amount_count
     from stated_total_lines
     inner join awards on stated_total_lines.award_id = awards.award_id
-    where $include_unpublished or awards.is_public
+    where $filters['include_unpublished'] or awards.is_public
     group by 1
 ),
 

@@ -1,10 +1,7 @@
 -- Every source document, with how many of the filtered awards (and how much money) come from it.
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 sources as (

@@ -1,10 +1,7 @@
 -- Spend and share of spend by mechanism (e.g. how much was single tender).
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 by_mechanism as (

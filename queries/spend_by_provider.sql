@@ -1,10 +1,7 @@
 -- The top $top_n providers by spend, then one 'All others' row for the rest.
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 by_provider as (

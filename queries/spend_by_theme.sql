@@ -1,10 +1,7 @@
 -- Spend and award counts by theme (a missing theme shows as 'Not stated').
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 final as (

@@ -1,10 +1,7 @@
 -- The drill-down hierarchy: theme, then funding stream, then service.
 with filtered as (
     select *
-    from filtered_awards(
-        $areas, $from_fy, $to_fy, $themes, $funding_streams, $providers, $mechanisms,
-        $statuses, $min_amount, $max_amount, $search, $include_unpublished
-    )
+    from filtered_awards($filters)
 ),
 
 final as (

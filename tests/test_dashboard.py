@@ -140,8 +140,8 @@ def test_malformed_url_values_are_ignored_with_a_warning(open_app):
     assert [w.value for w in at.warning] == [
         "Ignored 'bogus' in the link: not a setting this dashboard knows.",
         "Ignored theme 'burglary' in the link: there is no such theme.",
-        "Ignored ext='maybe' in the link: use 1 or 0.",
         "Ignored from='2017' in the link: not a financial year like 2017/18.",
+        "Ignored ext='maybe' in the link: use 1 or 0.",
         "Ignored min='lots' in the link: not an amount in pounds.",
     ]
     assert kpis(at)[0] == ("Total spend", "£1,305,117")

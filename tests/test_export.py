@@ -190,8 +190,8 @@ def test_cli_export_writes_published_awards_and_names_what_it_left_out(built_dat
 
 @pytest.mark.parametrize("args,message", [
     (["--prefix", "bad prefix"], "Error: identifier prefix 'bad prefix' must be letters"),
-    (["--year", "2017-18"], "Error: year '2017-18' is not a financial year like 2017/18"),
-    (["--area", "Atlantis"], "Error: unknown area 'Atlantis'"),
+    (["--year", "2017-18"], "Error: year '2017-18': not a financial year like 2017/18"),
+    (["--area", "Atlantis"], "Error: area 'Atlantis': there is no such area"),
 ])
 def test_cli_export_refuses_bad_options_with_one_line(built_data, tmp_path, args, message):
     out = tmp_path / "x.csv"

@@ -4,6 +4,7 @@ checked against figures computed by hand from the source documents."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from decimal import Decimal as D
 
@@ -13,12 +14,10 @@ from click.testing import CliRunner
 
 from pccspend.cli import main
 from pccspend.filters import Filters
-from pccspend.queries import query_names, query_params
+from pccspend.queries import load_query, query_names, query_params
 
-FILTER_PARAMS = {
-    "areas", "from_fy", "to_fy", "themes", "funding_streams", "providers", "mechanisms", "statuses",
-    "min_amount", "max_amount", "search", "include_unpublished",
-}
+# The filter state reaches every question as one struct (pccspend/filters.py `Filters.sql`).
+FILTER_PARAMS = {"filters"}
 COUNTS = ["award_count", "missing_amount_count"]
 EXPECTED = {
     "area_comparison": (FILTER_PARAMS, ["area", "financial_year", "amount_gbp", *COUNTS, "population", "amount_per_resident_gbp"]),
@@ -43,7 +42,7 @@ EXPECTED = {
         "amount_gbp", "award_count", "provider_count", "missing_amount_count", "area_count",
         "first_financial_year", "last_financial_year",
     ]),
-    "reconciliation": ({"areas", "from_fy", "to_fy", "include_unpublished"}, [
+    "reconciliation": (FILTER_PARAMS, [
         "total_id", "area", "from_year", "to_year", "funding_stream", "status", "total_kind", "description",
         "stated_total_gbp", "line_sum_gbp", "difference_gbp", "line_count", "missing_amount_count",
         "amount_note", "source_id", "source_title", "source_file", "source_url", "source_locator", "is_public",
@@ -74,6 +73,14 @@ def rows(frame: pl.DataFrame) -> list[tuple]:
 
 def test_every_query_file_is_covered_here():
     assert set(query_names()) == set(EXPECTED)
+
+
+def test_no_question_restates_the_filters():
+    # The filter state is one value: a question passes it on whole, never field by field.
+    for name in query_names():
+        sql = load_query(name)
+        calls = re.findall(r"filtered_awards\(([^)]*)\)", sql)
+        assert all(call.strip() == "$filters" for call in calls), name
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -355,10 +362,10 @@ def test_cli_list_describes_every_query(built_data):
 
 @pytest.mark.parametrize("args, message", [
     (["nope"], "Error: unknown query 'nope'"),
-    (["kpis", "--theme", "policing"], "Error: unknown theme 'policing'"),
-    (["kpis", "--area", "Narnia"], "Error: unknown area 'Narnia'"),
-    (["kpis", "--year", "2017-18"], "Error: year '2017-18' is not a financial year like 2017/18"),
-    (["kpis", "--from-year", "2019/20", "--to-year", "2017/18"], "Error: from-year 2019/20 is after to-year 2017/18"),
+    (["kpis", "--theme", "policing"], "Error: theme 'policing': there is no such theme"),
+    (["kpis", "--area", "Narnia"], "Error: area 'Narnia': there is no such area"),
+    (["kpis", "--year", "2017-18"], "Error: year '2017-18': not a financial year like 2017/18"),
+    (["kpis", "--from-year", "2019/20", "--to-year", "2017/18"], "Error: the years: 2019/20 is after 2017/18"),
     (["kpis", "--year", "2017/18", "--from-year", "2016/17"], "Error: give --year or --from-year/--to-year, not both"),
 ])
 def test_cli_errors_are_one_line_exit_2(built_data, args, message):

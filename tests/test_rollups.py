@@ -41,6 +41,7 @@ def filter_states(areas, providers):
         statuses=st.lists(st.sampled_from(list(vocab.STATUSES)), max_size=2, unique=True).map(tuple),
         include_extensions=st.booleans(),
         include_unpublished=st.booleans(),
+        search=st.sampled_from(["", "", "", "victim", "Council", "provider 0001", "hub 1", "no such text"]),
     )
 
 
@@ -137,17 +138,26 @@ def test_without_the_sets_rollup_the_awards_answer_the_same(fresh_data, monkeypa
         assert small.last_store != "rollup_kpis"
 
 
+def test_what_a_question_reads_is_known_from_its_text():
+    from pccspend.stores import question_columns
+
+    assert question_columns(load_query("spend_by_theme")) == {
+        "theme", "amount_gbp", "award_count", "missing_amount_count"}
+    assert {"provider_set", "area_set", "financial_year"} <= question_columns(load_query("kpis"))
+    # Comments do not count; names are whole words (area_count is not area).
+    assert "area" not in question_columns("-- area\nselect area_count(area_set) from filtered_awards($filters)")
+
+
 def test_a_rollup_asked_to_filter_by_a_column_it_lacks_refuses(db):
     # The router never does this; if it ever did, the rollup's macro must stop, not answer.
     import duckdb
 
-    from pccspend.queries import load_query, query_params
-
-    stores = {store.name: store for store in db._rollups}
+    from pccspend.queries import load_query
+    from pccspend.stores import BY_NAME
 
     def run(store, question, filters):
-        params = {k: v for k, v in filters.params().items() if k in query_params(question)}
-        return stores[store].run(load_query(question), params)
+        matched = db.search_matches(filters.search) if filters.search else {}
+        return db._run(BY_NAME[store], load_query(question), {"filters": {**filters.sql(), **matched}})
 
     for store, question, filters in [
         ("rollup_kpis", "kpis", Filters(areas=("Cambridgeshire",))),
@@ -157,8 +167,11 @@ def test_a_rollup_asked_to_filter_by_a_column_it_lacks_refuses(db):
         ("rollup_dims", "spend_by_theme", Filters(search="victim")),
         ("rollup_dims", "spend_by_theme", Filters(min_amount=1)),
     ]:
-        with pytest.raises(duckdb.Error, match="this rollup cannot apply these filters"):
+        with pytest.raises(duckdb.Error, match=f"store {store} holds no"):
             run(store, question, filters)
+    # A question naming a column the store lacks does not bind there at all.
+    with pytest.raises(duckdb.Error):
+        run("rollup_kpis", "commitments", Filters())
     # ...and applies the filters it can, as the awards do.
     victims = Filters(themes=("victims",), from_year="2017/18")
     for store, question in [("rollup_kpis", "kpis"), ("rollup_dims", "spend_by_theme"),

@@ -233,9 +233,9 @@ def test_cli_replaces_a_previous_snapshot_whole_and_leaves_nothing_beside_it(bui
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--area", "Atlantis"], "unknown area 'Atlantis'"),
+    (["--area", "Atlantis"], "area 'Atlantis': there is no such area"),
     (["--year", "2017/18", "--from-year", "2016/17"], "give --year or --from-year/--to-year, not both"),
-    (["--year", "2017"], "year '2017' is not a financial year"),
+    (["--year", "2017"], "year '2017': not a financial year"),
 ])
 def test_cli_errors(built, tmp_path, args, message):
     result = CliRunner().invoke(main, ["snapshot", "--out", str(tmp_path / "x"), *args, "--data", str(built.data.root)])

@@ -51,9 +51,9 @@ def test_malformed_and_unknown_values_are_ignored_with_a_warning(options):
         "Ignored 'colour' in the link: not a setting this dashboard knows.",
         "Ignored area 'Atlantis' in the link: there is no such area.",
         "Ignored theme 'burglary' in the link: there is no such theme.",
-        "Ignored ext='maybe' in the link: use 1 or 0.",
         "Ignored from='2017' in the link: not a financial year like 2017/18.",
         "Ignored to='2016/18' in the link: not a financial year like 2017/18.",
+        "Ignored ext='maybe' in the link: use 1 or 0.",
         "Ignored min='lots' in the link: not an amount in pounds.",
         "Ignored max='-5' in the link: not an amount in pounds.",
     ]
@@ -69,7 +69,7 @@ def test_contradictory_ranges_are_dropped(options):
 def test_long_search_is_cut_and_duplicates_dropped(options):
     filters, warnings = state.from_query({"q": "x" * 500, "theme": ["victims", "victims"]}, options)
     assert filters == Filters(search="x" * 200, themes=("victims",))
-    assert warnings == ["Cut the search text in the link to its first 200 characters."]
+    assert warnings == ["Ignored all but the first 200 characters of q in the link: too long."]
 
 
 def test_chips_name_each_filter_and_remove_only_it():

@@ -1,0 +1,146 @@
+"""The stores a build holds and the query layer answers from: one registry, read by both.
+
+A store is the awards themselves, a copy of some or all of them in another order, or a rollup
+(awards summed over everything but some dimensions; each row carries the weights of the awards
+it stands for). `pccspend/build.py` writes each into the build's DuckDB database as a table and a
+schema `store_<name>` whose `awards` view gives every store the same face: the columns the filter
+macro reads (a column the store does not hold is an error there), the weights questions sum, and
+the macros `filtered_awards`, `provider_count` and `area_count`. `pccspend/db.py` picks, for each
+question, the first store holding every column the question and its filters read (see
+queries/README.md for the rules a question follows).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from pccspend.filters import FILTERS
+from pccspend.register import AWARD_COLUMNS
+
+
+@dataclass(frozen=True)
+class Store:
+    """`dims`: a rollup's dimensions (None: whole awards, every column). `rows`: the subset of
+    awards it holds (a question's `-- rows:` line), None for all. `keep`: the awards it holds.
+    `order`: the stored order, so a filter on its first column reads few row groups; `first_for`:
+    a filter column that makes this copy the first choice. `sets`: columns whose distinct values
+    each rollup cell keeps as a bitset (`<column>_set`), for distinct counts across cells."""
+
+    name: str
+    dims: tuple[str, ...] | None = None
+    rows: str | None = None
+    keep: pl.Expr | None = None
+    order: tuple[str, ...] = ("area", "fy_start", "award_id")
+    first_for: str | None = None
+    sets: tuple[str, ...] = ()
+
+    @property
+    def schema(self) -> str:
+        return f"store_{self.name}"
+
+    @property
+    def is_rollup(self) -> bool:
+        return self.dims is not None
+
+
+BASE = "awards"
+STORES: tuple[Store, ...] = (
+    Store(BASE),
+    # The same awards sorted by provider: a provider filter then reads a few row groups.
+    Store("awards_by_provider", order=("provider", "area", "fy_start", "award_id"), first_for="provider"),
+    Store("awards_with_gaps", rows="gaps", keep=pl.any_horizontal(
+        pl.col(c).is_null() for c in ("amount_gbp", "theme", "funding_stream", "provider"))),
+    # National: no area or provider, but the set of each, for the headline counts.
+    Store("rollup_kpis", ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                          "is_public"), sets=("provider", "area")),
+    Store("rollup_dims", ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                          "is_public", "source_id")),
+    Store("rollup_services", ("fy_start", "financial_year", "theme", "funding_stream", "service", "status",
+                              "is_public")),
+    Store("rollup_providers", ("area", "fy_start", "financial_year", "status", "is_public", "provider")),
+    # National, for a provider ranking under a theme, stream or mechanism filter.
+    Store("rollup_provider_dims", ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+                                   "is_public", "provider")),
+    Store("rollup_commitment_years", ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism",
+                                      "status", "is_public", "is_multi_year"),
+          rows="commitments", keep=pl.col("commitment_id").is_not_null()),
+    Store("rollup_commitments", ("commitment_id", "area", "service", "provider", "financial_year", "fy_start",
+                                 "status", "is_public"),
+          rows="commitments", keep=pl.col("commitment_id").is_not_null()),
+)
+BY_NAME = {store.name: store for store in STORES}
+
+# What every row of a store carries so that questions count with sum(...): a rollup stores them,
+# the awards have one award per row.
+WEIGHTS = ("award_count", "missing_amount_count", "missing_provider_count")
+# Columns the awards' view derives (a rollup holds them only when it groups by what they come from).
+DERIVED = {
+    "award_count": "1::bigint",
+    "missing_amount_count": "(amount_gbp is null)::bigint",
+    "missing_provider_count": "(provider is null)::bigint",
+    "provider_set": "provider",
+    "area_set": "area",
+    "is_multi_year": "commitment_id is not null",
+    "award_amount_gbp": "amount_gbp",  # one award's amount (a rollup's amount_gbp is a sum)
+}
+# The types of the filter macro's columns, for a store that lacks one (it is an error there).
+FILTER_TYPES = {
+    "area": "varchar", "fy_start": "smallint", "theme": "varchar", "funding_stream": "varchar",
+    "provider": "varchar", "mechanism": "varchar", "status": "varchar", "is_public": "boolean",
+    "award_amount_gbp": "decimal(18, 2)", "service": "varchar", "description": "varchar",
+    "provider_set": "varchar", "area_set": "varchar", "is_multi_year": "boolean",
+}
+assert {c for spec in FILTERS for c in spec.column.split()} <= FILTER_TYPES.keys()
+AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start")
+# Every column a question may read from filtered_awards(...), over any store.
+UNIVERSE = frozenset(AWARD_TABLE_COLUMNS) | DERIVED.keys() | {"amount_gbp"}
+
+
+def ident(name: str) -> str:
+    """A column or table name from this module, quoted for SQL (names only: values are parameters)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a name this registry uses: {name!r}")
+    return f'"{name}"'
+
+
+def columns(store: Store) -> frozenset[str]:
+    """The columns a store really holds (its view has the others only as errors)."""
+    if not store.is_rollup:
+        return UNIVERSE
+    held = set(store.dims) | {"amount_gbp", *WEIGHTS}
+    for column in ("provider", "area"):
+        if column in store.dims or column in store.sets:
+            held.add(f"{column}_set")
+    return frozenset(held)
+
+
+def view_sql(store: Store) -> str:
+    """The `awards` view of a store's schema: the same face for every store."""
+    if not store.is_rollup:
+        derived = ", ".join(f"{expr} as {ident(name)}" for name, expr in DERIVED.items())
+        return f"create view {ident(store.schema)}.awards as select *, {derived} from main.{ident(store.name)}"
+    held = columns(store)
+    extra = []
+    for column in ("provider", "area"):
+        if f"{column}_set" in held and column in store.dims:
+            extra.append(f"{ident(column)} as {ident(column + '_set')}")
+    for column, kind in FILTER_TYPES.items():
+        if column not in held:
+            # Never evaluated unless a filter or question needs it: then it refuses.
+            message = f"store {store.name} holds no {column}: pccspend/db.py should not have sent this here"
+            extra.append(f"error('{message}')::{kind} as {ident(column)}")
+    return (f"create view {ident(store.schema)}.awards as select *{', ' if extra else ''}{', '.join(extra)} "
+            f"from main.{ident(store.name)}")
+
+
+_COMMENT = re.compile(r"--[^\n]*")
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def question_columns(sql: str) -> frozenset[str]:
+    """The store columns a question's text names (comments aside): the columns it reads. A name
+    used for something else only sends the question to a bigger store, never to a wrong one."""
+    return frozenset(_WORD.findall(_COMMENT.sub("", sql).lower())) & UNIVERSE

@@ -1,0 +1,24 @@
+"""Streamlit building blocks shared by the frame (dashboard.py) and the pages, one module each:
+the database and filter options (`data`), the session's view state and URL (`view_state`), the
+sidebar, stamp and chips (`sidebar`), chart and table panels (`panels`), safe text (`text`).
+Pages call these and stay short: read the filters, get the page's frames, draw them."""
+
+from pccspend.ui.data import database, options
+from pccspend.ui.panels import (
+    AWARD_COLUMNS, EMPTY, GAP_COUNTS, LABELS, PLOTLY_CONFIG, chart, column_config, display, metric,
+    source_link, table,
+)
+from pccspend.ui.sidebar import chips, sidebar, stamp
+from pccspend.ui.text import md
+from pccspend.ui.view_state import (
+    all_awards, choice, filters, page, page_data, set_filters, set_view, start, sync_url, view, warnings,
+)
+
+EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every filtered row
+
+__all__ = [
+    "AWARD_COLUMNS", "EMPTY", "EXPLORER_ROWS", "GAP_COUNTS", "LABELS", "PLOTLY_CONFIG", "all_awards", "chart",
+    "chips", "choice", "column_config", "database", "display", "filters", "md", "metric", "options", "page",
+    "page_data", "set_filters", "set_view", "sidebar", "source_link", "stamp", "start", "sync_url", "table",
+    "view", "warnings",
+]
