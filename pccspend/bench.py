@@ -1,14 +1,18 @@
-"""The benchmark: page latency and memory of the query layer against the pandas peer.
+"""The benchmark: page latency and memory of the query layer against the peers a user would pick.
 
 `python -m pccspend bench --rows N` builds (or reuses) a synthetic set cached outside the repo,
-makes a fixed, seeded workload of filter states, and replays it page by page in two fresh
-processes: one through the real query layer (pccspend.pagedata over pccspend.db), one through
-the pandas peer (pccspend.bench_peer). It prints a table and a closing RESULT line.
+makes a fixed, seeded workload of filter states and of text searches, and replays it page by page
+in a fresh process per engine: the real query layer (pccspend.pagedata over pccspend.db), and the
+peers (`--peers`): pandas (pccspend.bench_pandas), Polars (pccspend.bench_polars) and plain DuckDB
+over the parquet (pccspend.bench_duckdb). It prints two tables (filter states, searches) and a
+closing RESULT line, where a peer not run shows as nan.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import math
 import os
 import platform
 import random
@@ -29,6 +33,14 @@ from pccspend import vocab
 
 PAGES = ["overview", "themes", "funding_streams", "years", "providers", "awards", "compare_areas", "data_quality"]
 STATES_PER_PAGE = 50
+SEARCH_STATES = 20
+# Service words, a provider-number fragment, a phrase and a word no award holds.
+SEARCH_TERMS = ("victim", "youth", "partnership", "provider 0001", "domestic abuse", "provider 123",
+                "helpline")
+PEERS = {"pandas": "pccspend.bench_pandas", "polars": "pccspend.bench_polars",
+         "duckdb_plain": "pccspend.bench_duckdb"}
+PEER_NAMES = {"pandas": "pandas", "polars": "polars", "duckdb": "duckdb_plain",
+              "duckdb_plain": "duckdb_plain"}
 AWARDS_PAGE_ROWS = 1_000  # the explorer shows a page of rows; downloads stream the rest
 SEED = 20261124
 CACHE = Path(os.environ.get("PCCSPEND_BENCH_CACHE", Path.home() / ".cache" / "pccspend"))
@@ -76,6 +88,30 @@ def workload(n: int = STATES_PER_PAGE, seed: int = SEED) -> list[Filters]:
     return states
 
 
+def search_workload(n: int = SEARCH_STATES, seed: int = SEED) -> list[Filters]:
+    """Text searches in a fixed order: each term in turn, alone or with an area and/or a year
+    (or range), sometimes with unpublished awards."""
+    rng = random.Random(seed + 1)
+    years = [fy_label(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
+    states = []
+    for i in range(n):
+        year_kind = rng.random()
+        if year_kind < 0.5:
+            from_year = to_year = None
+        elif year_kind < 0.8:
+            from_year = to_year = rng.choice(years)
+        else:
+            from_year, to_year = sorted(rng.sample(years, 2))
+        states.append(Filters(
+            areas=tuple(rng.sample(AREAS, 1)) if rng.random() < 0.5 else (),
+            from_year=from_year,
+            to_year=to_year,
+            search=SEARCH_TERMS[i % len(SEARCH_TERMS)],
+            include_unpublished=rng.random() < 0.3,
+        ))
+    return states
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
@@ -91,16 +127,17 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def worker(engine: str, data_root: str, n: int, started: float) -> dict:
-    """Replay the workload in this process and report timings (ms), cold start (s) and peak RSS."""
-    data = DataDir(Path(data_root))
-    states = workload(n)
-    if engine == "duckdb":
+LIMITED = ("providers", "awards", "data_quality")  # pages that show the first AWARDS_PAGE_ROWS rows
+
+
+def _pages(engine: str, data: DataDir) -> dict[str, Callable[[Filters], object]]:
+    """Each page's answer for a filter state, as `engine` gives it (loaded in this process)."""
+    if engine == "ours":
         from pccspend import pagedata
         from pccspend.db import Database
 
         db = Database(data)
-        run = {
+        return {
             "overview": lambda f: pagedata.overview(db, f),
             "themes": lambda f: pagedata.themes(db, f),
             "funding_streams": lambda f: pagedata.funding_streams(db, f),
@@ -110,33 +147,48 @@ def worker(engine: str, data_root: str, n: int, started: float) -> dict:
             "compare_areas": lambda f: pagedata.compare_areas(db, f),
             "data_quality": lambda f: pagedata.data_quality(db, f, limit=AWARDS_PAGE_ROWS),
         }
-    else:
-        from pccspend import bench_peer
+    peer = importlib.import_module(PEERS[engine])
+    held = peer.load(str(data.parquet("awards")))
 
-        df = bench_peer.load(str(data.parquet("awards")))
-        run = {page: (lambda fn: (lambda f: fn(df, f)))(fn) for page, fn in bench_peer.PAGES.items()}
-        run["awards"] = lambda f: bench_peer.awards(df, f, limit=AWARDS_PAGE_ROWS)
-        run["providers"] = lambda f: bench_peer.providers(df, f, limit=AWARDS_PAGE_ROWS)
-        run["data_quality"] = lambda f: bench_peer.data_quality(df, f, limit=AWARDS_PAGE_ROWS)
-    timings: dict[str, list[float]] = {}
+    def page(fn, extra):
+        return lambda f: fn(held, f, **extra)
+
+    return {name: page(fn, {"limit": AWARDS_PAGE_ROWS} if name in LIMITED else {})
+            for name, fn in peer.PAGES.items()}
+
+
+def worker(engine: str, data_root: str, n: int, n_search: int, started: float) -> dict:
+    """Replay the workload, then the searches, in this process and report timings (ms), cold
+    start (s: process start to first page answered) and peak RSS."""
+    run = _pages(engine, DataDir(Path(data_root)))
     cold = None
-    for page in PAGES:
-        print(f"{engine}: {page}", file=sys.stderr, flush=True)  # the parent shows it as progress
-        timings[page] = []
-        for f in states:
-            t0 = time.perf_counter()
-            run[page](f)
-            timings[page].append((time.perf_counter() - t0) * 1000)
-            if cold is None:
-                cold = time.time() - started
-    return {"engine": engine, "timings_ms": timings, "cold_start_s": cold, "peak_rss_mb": _peak_rss_mb()}
+
+    def replay(states: list[Filters], label: str) -> dict[str, list[float]]:
+        nonlocal cold
+        timings: dict[str, list[float]] = {}
+        for page in PAGES:
+            print(f"{engine}: {page}{label}", file=sys.stderr, flush=True)  # the parent shows it as progress
+            timings[page] = []
+            for f in states:
+                t0 = time.perf_counter()
+                run[page](f)
+                timings[page].append((time.perf_counter() - t0) * 1000)
+                if cold is None:
+                    cold = time.time() - started
+        return timings
+
+    timings = replay(workload(n), "")
+    searches = replay(search_workload(n_search), " (search)")
+    return {"engine": engine, "timings_ms": timings, "search_ms": searches, "cold_start_s": cold,
+            "peak_rss_mb": _peak_rss_mb()}
 
 
-def _spawn(engine: str, data: DataDir, n: int, progress: Callable[[str], None]) -> dict:
+def _spawn(engine: str, data: DataDir, n: int, n_search: int, progress: Callable[[str], None]) -> dict:
     """Run a worker in a fresh process, passing on its progress (stderr); its figures (stdout)."""
     started = time.time()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pccspend.bench", engine, str(data.root), str(n), repr(started)],
+        [sys.executable, "-m", "pccspend.bench", engine, str(data.root), str(n), str(n_search),
+         repr(started)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     tail: list[str] = []
@@ -176,41 +228,108 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem} GiB, Python {platform.python_version()}, {platform.system()}"
 
 
-def run_bench(rows: int, n: int = STATES_PER_PAGE, progress: Callable[[str], None] = print) -> dict:
-    """The whole benchmark; returns the figures and prints the table and RESULT line."""
+def _ratio(value: float) -> str:
+    """A speedup: one decimal, or two significant digits below 1 (a peer faster than ours)."""
+    return f"{value:.2g}" if value < 1 else f"{value:.1f}"
+
+
+def _p95(result: dict | None, key: str, pages: list[str] = PAGES) -> float:
+    return _percentile([t for p in pages for t in result[key][p]], 95) if result else math.nan
+
+
+def _table(title: str, key: str, ours: dict, peers: dict[str, dict]) -> list[str]:
+    """Median and p95 per page for ours, p95 and speedup (peer p95 / ours) for each peer run."""
+    lines = [f"{title:16} {'ours':>20}" + "".join(f" | {peer:>27}" for peer in peers),
+             f"{'page':16} {'median ms':>10} {'p95 ms':>9}"
+             + f" | {'median':>9} {'p95':>9} {'x p95':>7}" * len(peers)]
+    for page in [*PAGES, "all pages"]:
+        pages = PAGES if page == "all pages" else [page]
+        mine = [t for p in pages for t in ours[key][p]]
+        a = _p95(ours, key, pages)
+        line = f"{page:16} {statistics.median(mine):10.1f} {a:9.1f}"
+        for result in peers.values():
+            theirs = [t for p in pages for t in result[key][p]]
+            b = _p95(result, key, pages)
+            line += f" | {statistics.median(theirs):9.1f} {b:9.1f} {_ratio(b / a):>6}x"
+        lines.append(line)
+    return lines
+
+
+def parse_peers(text: str) -> list[str]:
+    """`pandas,polars,duckdb` (any of them, any order; duckdb_plain also names the DuckDB peer)."""
+    chosen = []
+    for name in filter(None, (part.strip().lower() for part in text.split(","))):
+        if name not in PEER_NAMES:
+            raise ValueError(f"unknown peer {name!r} (known: pandas, polars, duckdb)")
+        if PEER_NAMES[name] not in chosen:
+            chosen.append(PEER_NAMES[name])
+    return [peer for peer in PEERS if peer in chosen]
+
+
+def summary(ours: dict, run: dict[str, dict]) -> dict:
+    """The headline figures of a run: ours, and each peer's (nan for a peer not run)."""
+    figures = {"page_p95_ms": _p95(ours, "timings_ms"), "search_p95_ms": _p95(ours, "search_ms"),
+               "peak_rss_mb": ours["peak_rss_mb"], "cold_start_s": ours["cold_start_s"]}
+    for peer in PEERS:
+        result = run.get(peer)
+        figures[f"{peer}_page_p95_ms"] = _p95(result, "timings_ms")
+        figures[f"{peer}_search_p95_ms"] = _p95(result, "search_ms")
+        figures[f"{peer}_peak_rss_mb"] = result["peak_rss_mb"] if result else math.nan
+        figures[f"{peer}_cold_start_s"] = result["cold_start_s"] if result else math.nan
+    return figures
+
+
+def result_line(rows: int, fig: dict) -> str:
+    """The closing RESULT line (speedups: a peer's p95 over ours)."""
+    ours = fig["page_p95_ms"]
+    return (
+        f"RESULT rows={rows} page_p95_ms={ours:.1f} pandas_page_p95_ms={fig['pandas_page_p95_ms']:.1f} "
+        f"polars_page_p95_ms={fig['polars_page_p95_ms']:.1f} "
+        f"duckdb_plain_page_p95_ms={fig['duckdb_plain_page_p95_ms']:.1f} "
+        f"speedup={_ratio(fig['pandas_page_p95_ms'] / ours)} "
+        f"speedup_polars={_ratio(fig['polars_page_p95_ms'] / ours)} "
+        f"speedup_duckdb_plain={_ratio(fig['duckdb_plain_page_p95_ms'] / ours)} "
+        f"peak_rss_mb={fig['peak_rss_mb']:.0f} pandas_peak_rss_mb={fig['pandas_peak_rss_mb']:.0f} "
+        f"polars_peak_rss_mb={fig['polars_peak_rss_mb']:.0f} cold_start_s={fig['cold_start_s']:.2f} "
+        f"search_p95_ms={fig['search_p95_ms']:.1f}"
+    )
+
+
+def run_bench(rows: int, n: int = STATES_PER_PAGE, progress: Callable[[str], None] = print,
+              peers: list[str] | tuple[str, ...] = tuple(PEERS), n_search: int = SEARCH_STATES) -> dict:
+    """The whole benchmark; returns the figures and prints the tables and the RESULT line (a peer
+    not run shows as nan there)."""
     data = synthetic_set(rows, progress)
-    progress(f"replaying {n} filter states x {len(PAGES)} pages through the query layer")
-    ours = _spawn("duckdb", data, n, progress)
-    progress("replaying the same through the pandas peer")
-    peer = _spawn("pandas", data, n, progress)
+    progress(f"replaying {n} filter states and {n_search} searches x {len(PAGES)} pages "
+             "through the query layer")
+    ours = _spawn("ours", data, n, n_search, progress)
+    run: dict[str, dict] = {}
+    for peer in peers:
+        progress(f"replaying the same through the {peer} peer")
+        run[peer] = _spawn(peer, data, n, n_search, progress)
     snap = snapshot_seconds(data)
-    lines = [f"machine: {machine()}", f"rows: {rows:,}  states per page: {n}", "",
-             f"{'page':16} {'median ms':>10} {'p95 ms':>8} | {'pandas median':>13} {'pandas p95':>10} {'speedup p95':>11}"]
-    p95s, peer_p95s = [], []
-    for page in PAGES:
-        mine, theirs = ours["timings_ms"][page], peer["timings_ms"][page]
-        a, b = _percentile(mine, 95), _percentile(theirs, 95)
-        p95s.append(a)
-        peer_p95s.append(b)
-        lines.append(f"{page:16} {statistics.median(mine):10.1f} {a:8.1f} | {statistics.median(theirs):13.1f} "
-                     f"{b:10.1f} {b / a:10.1f}x")
-    page_p95 = _percentile([t for p in PAGES for t in ours["timings_ms"][p]], 95)
-    peer_p95 = _percentile([t for p in PAGES for t in peer["timings_ms"][p]], 95)
-    lines += [
-        "",
-        f"all pages p95: {page_p95:.1f} ms (pandas {peer_p95:.1f} ms); worst page p95: {max(p95s):.1f} ms",
-        f"cold start (process start to first page answered): {ours['cold_start_s']:.2f} s (pandas {peer['cold_start_s']:.2f} s)",
-        f"peak RSS: {ours['peak_rss_mb']:.0f} MB (pandas {peer['peak_rss_mb']:.0f} MB)",
-        f"snapshot of one area-year: {snap:.2f} s",
-        f"RESULT rows={rows} page_p95_ms={page_p95:.1f} pandas_page_p95_ms={peer_p95:.1f} "
-        f"speedup={peer_p95 / page_p95:.1f} peak_rss_mb={ours['peak_rss_mb']:.0f} "
-        f"pandas_peak_rss_mb={peer['peak_rss_mb']:.0f}",
-    ]
+    fig = summary(ours, run)
+
+    def each(fmt: str, key: str) -> str:
+        return "; ".join([f"ours {fig[key]:{fmt}}"]
+                         + [f"{peer} {fig[f'{peer}_{key}']:{fmt}}" for peer in run])
+
+    worst = max(_p95(ours, "timings_ms", [p]) for p in PAGES)
+    lines = [f"machine: {machine()}",
+             f"rows: {rows:,}  filter states per page: {n}  searches per page: {n_search}  "
+             f"peers: {', '.join(run) or 'none'}", "",
+             *_table("filter states", "timings_ms", ours, run), "",
+             *_table("searches", "search_ms", ours, run), "",
+             f"all pages p95 (ms): {each('.1f', 'page_p95_ms')}; worst page p95 (ours): {worst:.1f} ms",
+             f"searches p95 (ms): {each('.1f', 'search_p95_ms')}",
+             f"cold start (process start to first page answered, s): {each('.2f', 'cold_start_s')}",
+             f"peak RSS (MB): {each('.0f', 'peak_rss_mb')}",
+             f"snapshot of one area-year: {snap:.2f} s",
+             result_line(rows, fig)]
     print("\n".join(lines))
-    return {"ours": ours, "peer": peer, "page_p95_ms": page_p95, "pandas_page_p95_ms": peer_p95,
-            "snapshot_s": snap, "lines": lines}
+    return {"ours": ours, **run, **fig, "snapshot_s": snap, "lines": lines}
 
 
 if __name__ == "__main__":
-    engine, root, count, started = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    print(json.dumps(worker(engine, root, count, started)))
+    engine, root, count, searches, started = sys.argv[1:6]
+    print(json.dumps(worker(engine, root, int(count), int(searches), float(started))))

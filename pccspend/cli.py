@@ -234,15 +234,30 @@ def synth(rows: int, out: str, seed: int) -> None:
     click.echo(f"Synthetic set of {rows:,} awards in {data.root}: PCCSPEND_DATA={data.root} make run")
 
 
+def _peers_option(ctx, param, value: str) -> list[str]:
+    from pccspend.bench import parse_peers
+
+    try:
+        return parse_peers(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
 @main.command()
 @click.option("--rows", type=click.IntRange(100, 200_000_000), default=10_000_000, show_default=True,
               help="Size of the synthetic set (built once, cached in ~/.cache/pccspend).")
 @click.option("--states", type=click.IntRange(1, 1000), default=50, show_default=True, help="Filter states per page.")
-def bench(rows: int, states: int) -> None:
-    """Page latency and memory of the query layer against a pandas peer; ends with a RESULT line."""
+@click.option("--search-states", type=click.IntRange(1, 1000), default=20, show_default=True,
+              help="Text searches per page (search_p95_ms).")
+@click.option("--peers", default="pandas,polars,duckdb", show_default=True, callback=_peers_option,
+              help="Peers to run, comma-separated (pandas, polars, duckdb: plain DuckDB over the parquet); "
+                   "an empty value runs none. A peer not run shows as nan in the RESULT line.")
+def bench(rows: int, states: int, search_states: int, peers: list[str]) -> None:
+    """Page latency and memory of the query layer against pandas, Polars and plain DuckDB peers;
+    ends with a RESULT line."""
     from pccspend.bench import run_bench
 
-    run_bench(rows, states, progress=_progress)
+    run_bench(rows, states, progress=_progress, peers=peers, n_search=search_states)
 
 
 @main.command()

@@ -41,8 +41,12 @@ def _mask(df: pd.DataFrame, f: Filters) -> pd.Series:
     if f.max_amount is not None:
         m &= df["amount_gbp"] <= float(f.max_amount)
     if f.search:
-        text = (df["service"].fillna("") + " " + df["provider"] + " " + df["description"].fillna("")).str.lower()
-        m &= text.str.contains(f.search.lower(), regex=False)
+        # Found in the service, the provider or the description (a missing provider is no text).
+        needle = f.search.lower()
+        provider = df["provider"].where(df["provider"] != NOT_STATED, "")
+        m &= (df["service"].fillna("").str.lower().str.contains(needle, regex=False)
+              | provider.str.lower().str.contains(needle, regex=False)
+              | df["description"].fillna("").str.lower().str.contains(needle, regex=False))
     return m
 
 
@@ -64,7 +68,8 @@ def overview(df, f):
     by_year = _agg(d, ["financial_year"])
     by_year["change_gbp"] = by_year["amount_gbp"].diff()
     return {
-        "kpis": pd.DataFrame({"amount_gbp": [d["amount_gbp"].sum()], "award_count": [len(d)],
+        # min_count=1: a sum of nothing but missing amounts stays missing (pandas would say 0)
+        "kpis": pd.DataFrame({"amount_gbp": [d["amount_gbp"].sum(min_count=1)], "award_count": [len(d)],
                               "provider_count": [d.loc[d["provider"] != NOT_STATED, "provider"].nunique()],
                               "missing_amount_count": [d["amount_gbp"].isna().sum()]}),
         "by_theme": _agg(d, ["theme"]),
@@ -77,7 +82,7 @@ def overview(df, f):
 def themes(df, f):
     d = df[_mask(df, f)]
     hierarchy = _agg(d, ["theme", "funding_stream", "service"])
-    return {"hierarchy": hierarchy, "level": hierarchy.groupby("theme", as_index=False)["amount_gbp"].sum()}
+    return {"hierarchy": hierarchy, "level": hierarchy.groupby("theme", as_index=False)["amount_gbp"].sum(min_count=1)}
 
 
 def funding_streams(df, f):
@@ -85,7 +90,7 @@ def funding_streams(df, f):
     hierarchy = _agg(d, ["theme", "funding_stream", "service"])
     return {
         "by_stream": _agg(d, ["funding_stream"]),
-        "by_stream_theme": hierarchy.groupby(["funding_stream", "theme"], as_index=False)["amount_gbp"].sum(),
+        "by_stream_theme": hierarchy.groupby(["funding_stream", "theme"], as_index=False)["amount_gbp"].sum(min_count=1),
         "by_year_stream": _agg(d, ["financial_year", "funding_stream"]),
         "services": hierarchy,
     }
