@@ -19,6 +19,7 @@ from pccspend.atomic import swap_symlink, write_folder
 from pccspend.filters import SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
 from pccspend.queries import macro_sql
+from pccspend.register import register_digest
 from pccspend.stores import BASE, BY_NAME, STORES, Store, ident, view_sql
 from pccspend.validate import ValidationFailed, check_register, covers_mask
 
@@ -27,18 +28,6 @@ MONEY = pl.Decimal(18, 2)
 BUILD_FORMAT = 8
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
-
-
-def register_hash(data: DataDir) -> str:
-    """sha256 over the register's files (names and bytes): what a build and a snapshot came from."""
-    h = hashlib.sha256()
-    for path in data.register_files():
-        h.update(path.name.encode() + b"\0")
-        with open(path, "rb") as fh:
-            while block := fh.read(1 << 24):
-                h.update(block)
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 def query_layer_hash() -> str:
@@ -242,7 +231,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
                 continue
         tables[store.name] = cells
         built.append(store)
-    digest = register_hash(data)
+    digest = register_digest(data)
     info = {
         "register_sha256": digest,
         "generator": f"pccspend {__version__}",
@@ -299,6 +288,6 @@ def is_stale(data: DataDir) -> bool:
     return (
         info is None
         or info.get("build_format") != BUILD_FORMAT
-        or info["register_sha256"] != register_hash(data)
+        or info["register_sha256"] != register_digest(data)
         or info.get("query_layer_sha256") != query_layer_hash()
     )

@@ -49,9 +49,10 @@ class DataDir:
         return self.current / f"{table}.parquet"
 
     def register_files(self) -> list[Path]:
-        files = [self.register / AWARDS_CSV, self.register / SOURCES_CSV, self.register / TOTALS_CSV]
-        optional = [self.register / FUNDING_STREAMS_CSV, self.reference / POPULATION_CSV]
-        return files + [p for p in optional if p.exists()]
+        """Every file the register is made of (some may not exist): what a build reads, and an
+        import rule file, so its digest says what a build, a snapshot or an import plan came from."""
+        names = (AWARDS_CSV, SOURCES_CSV, TOTALS_CSV, FUNDING_STREAMS_CSV, IMPORT_MAPPING_CSV)
+        return [self.register / name for name in names] + [self.reference / POPULATION_CSV]
 
 
 def data_dir(path: str | os.PathLike | None = None) -> DataDir:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 from pathlib import Path
 
 import polars as pl
 
 from pccspend import vocab
-from pccspend.paths import FUNDING_STREAMS_CSV
+from pccspend.paths import FUNDING_STREAMS_CSV, DataDir
 
 AWARD_COLUMNS = [
     "award_id", "commitment_id", "area", "funder", "financial_year", "theme", "plan_priority",
@@ -26,6 +27,23 @@ TOTAL_COLUMNS = [
 ]
 POPULATION_COLUMNS = ["police_force_area", "local_authority", "usual_residents_2021"]
 FUNDING_STREAM_COLUMNS = ["funding_stream", "description"]
+
+
+def register_digest(data: DataDir) -> str:
+    """sha256 over the register's files (each file's folder, name and bytes; a missing one as
+    such): the one fingerprint of a register, recorded by builds, snapshots and import plans."""
+    h = hashlib.sha256()
+    for path in data.register_files():
+        h.update(f"{path.parent.name}/{path.name}".encode() + b"\0")
+        try:
+            with open(path, "rb") as fh:
+                h.update(b"+")
+                while block := fh.read(1 << 24):
+                    h.update(block)
+        except FileNotFoundError:
+            h.update(b"-")
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 class RegisterReadError(Exception):

@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pccspend.build import build, register_hash
+from pccspend.build import build
+from pccspend.register import register_digest as register_hash
 from pccspend.db import Database
 from pccspend.filters import Filters
 

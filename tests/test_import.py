@@ -21,7 +21,6 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pccspend import importing
 from pccspend.cli import main
 from pccspend.db import Database
 from pccspend.filters import Filters
@@ -596,7 +595,7 @@ def test_cli_import_of_a_bad_file_exits_1_naming_row_and_column(fresh_data, tmp_
 
 
 def test_progress_is_reported_on_stderr_while_reading(fresh_data, monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 200)
+    monkeypatch.setattr("pccspend.importing.plan.PROGRESS_EVERY", 200)
     result = CliRunner().invoke(main, ["import", str(TRAFFORD), "--area", "Trafford", "--dry-run",
                                        "--data", str(fresh_data.root)])
     progress = [line.split(" (")[0] for line in result.stderr.splitlines() if line.startswith("... read")]

@@ -1,0 +1,81 @@
+"""Applying a planned import: the staged files renamed over the register under a lock, then a rebuild.
+
+Also `import_file` (plan, then apply unless a dry run or anything was rejected) and
+`import_upload` (the same for an upload's bytes, within the size limit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import tempfile
+from pathlib import Path
+
+from pccspend.atomic import finish_replace, replace_files
+from pccspend.build import build
+from pccspend.importing.plan import ImportPlan, Progress, plan_import, size_refusal
+from pccspend.register import register_digest
+from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.validate import Problem
+
+
+class ImportRefused(Exception):
+    """The plan has rejections, or the register changed since it was made."""
+
+
+@contextlib.contextmanager
+def _register_lock(data: DataDir):
+    """One import at a time per data folder (the CLI and the dashboard may both try)."""
+    data.builds.mkdir(parents=True, exist_ok=True)
+    with open(data.builds / ".import.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m: None) -> dict | None:
+    """Put the staged register in place and rebuild; None when there was nothing to change.
+
+    The files are renamed over their old versions after a journal naming them is written, so a
+    crash between renames is completed by the next command that reads the register
+    (`atomic.finish_replace`): the register is the old one or the new one, never a mixture."""
+    if not plan.ok:
+        raise ImportRefused(f"{plan.problem_count} problem(s): nothing was imported")
+    if not plan.has_changes:
+        return None
+    if plan.staging is None:
+        raise ImportRefused("the plan was closed; plan the import again")
+    with _register_lock(data):
+        finish_replace(data.root)
+        if register_digest(data) != plan.register_digest:
+            raise ImportRefused("the register changed since this import was planned; plan it again")
+        data.register.mkdir(parents=True, exist_ok=True)
+        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV]
+        replace_files(data.root, plan.staging / "register", data.register,
+                      sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
+        progress("register updated; rebuilding")
+        return build(data, progress)
+
+
+def import_file(data: DataDir, path: Path, area: str | None = None, *, dry_run: bool = False,
+                name: str | None = None, progress: Progress = lambda _m: None) -> ImportPlan:
+    """Plan an import and, unless `dry_run` or anything was rejected, apply it."""
+    with plan_import(data, path, area, name=name, progress=progress) as plan:
+        if not dry_run and plan.ok:
+            apply_import(data, plan, progress)
+    return plan
+
+
+def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *,
+                  dry_run: bool = True) -> ImportPlan:
+    """`import_file` for bytes (an upload): written to a private temporary file first."""
+    if refusal := size_refusal(len(content)):
+        plan = ImportPlan(file_name=Path(name).name or "upload")
+        plan.reject(Problem(plan.file_name, None, None, None, refusal))
+        return plan
+    with tempfile.TemporaryDirectory(prefix="pccspend-upload-") as tmp:
+        path = Path(tmp) / "upload"
+        path.write_bytes(content)
+        return import_file(data, path, area, dry_run=dry_run, name=name)
