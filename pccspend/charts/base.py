@@ -1,0 +1,211 @@
+"""What every chart shares: labels, British money axes, the layout, colours per theme and stream,
+the empty figure and horizontal bars of one breakdown."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+from pccspend import vocab
+from pccspend.money import gbp
+
+EMPTY_MESSAGE = "Nothing matches these filters. Try widening them, or clear them in the sidebar."
+NEUTRAL = "#56606B"  # anything without its own colour (providers, mechanisms)
+LIGHT = "#A7AFB8"  # the lighter neutral: falls, zero differences
+HIGHLIGHT = "#000000"  # one bar singled out (single tender); no theme or stream uses black
+ALL_OTHERS = "All others"
+ALL_OTHERS_COLOUR = "#BBBBBB"
+# Okabe-Ito colours for areas, given out in name order (areas have no fixed colour in vocab).
+AREA_PALETTE = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#0072B2", "#D55E00", "#F0E442", "#000000")
+STATUS_PATTERNS = {"committed": "", "awarded": "", "planned": ".", "optional_extension": "/"}
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#262730")
+HEIGHT = 380
+
+
+# Labels ------------------------------------------------------------------------------------
+
+
+def label(value: str | None) -> str:
+    """How a theme, stream or other value reads on a chart: themes capitalised, missing named."""
+    if value is None or value == "":
+        return vocab.NOT_STATED
+    if value in vocab.THEMES:
+        return value.capitalize()
+    return value
+
+
+def status_label(status: str) -> str:
+    return {"optional_extension": "optional extension"}.get(status, status)
+
+
+def coverage(frame: pl.DataFrame) -> str:
+    """'based on N awards, M without an amount': what the chart's numbers rest on."""
+    if "line_count" in frame.columns:  # stated totals: the award lines each covers
+        n, m = int(frame["line_count"].sum() or 0), int(frame["missing_amount_count"].sum() or 0)
+    elif "award_count" in frame.columns:
+        n = int(frame["award_count"].sum() or 0)
+        m = int(frame["missing_amount_count"].sum() or 0) if "missing_amount_count" in frame.columns else 0
+    else:
+        n = frame.height
+        m = frame["amount_gbp"].null_count() if "amount_gbp" in frame.columns else 0
+    awards = "award" if n == 1 else "awards"
+    return f"based on {n:,} {awards}, {m:,} without an amount"
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _esc(text) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def _wrap(text: str, width: int = 26) -> str:
+    """A long category label broken over lines (escaped), so bars keep their room."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(_esc(x) for x in lines)
+
+
+# Axes --------------------------------------------------------------------------------------
+
+
+def money_tick(value: float) -> str:
+    """An axis label: £2.5bn from a billion up, £1.5m from a million, else the full amount (£250,000)."""
+    sign = "-" if value < 0 else ""
+    for size, suffix in ((1_000_000_000, "bn"), (1_000_000, "m")):
+        if abs(value) >= size:
+            return f"{sign}£{abs(value) / size:.2f}".rstrip("0").rstrip(".") + suffix
+    return gbp(round(value))
+
+
+def _nice_step(span: float, ticks: int = 4) -> float:
+    raw = span / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def money_ticks(low: float, high: float) -> tuple[list[float], list[str]]:
+    """Round tick positions covering [low, high] (and zero), labelled British style."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    if high - low <= 0:
+        return [0.0], ["£0"]
+    step = _nice_step(high - low)
+    start = math.floor(low / step) * step
+    values = [start]
+    while values[-1] < high:
+        values.append(round(values[-1] + step, 2))
+    return values, [money_tick(v) for v in values]
+
+
+def _money_axis(fig: go.Figure, values: Sequence[float | None], axis: str, title: str = "Spend") -> None:
+    present = [v for v in values if v is not None]
+    low, high = (min(present), max(present)) if present else (0.0, 1.0)
+    tickvals, ticktext = money_ticks(low, high)
+    span = (tickvals[-1] - tickvals[0]) or 1.0
+    settings = dict(
+        tickmode="array", tickvals=tickvals, ticktext=ticktext, title_text=title,
+        range=[min(tickvals[0], low) - span * 0.02, max(tickvals[-1], high) + span * 0.04],
+        gridcolor="#E6E6E6", zerolinecolor="#999999",
+    )
+    (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**settings)
+
+
+def _layout(fig: go.Figure, title: str, *, height: int = HEIGHT, legend: bool = False) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=_esc(title), x=0, xanchor="left", font=dict(size=16)),
+        template="plotly_white",
+        font=FONT,
+        separators=".,",
+        height=height,
+        margin=dict(l=10, r=20, t=50, b=10),
+        showlegend=legend,
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
+        hoverlabel=dict(bgcolor="white", font_size=13),
+        clickmode="event+select",
+        dragmode=False,
+    )
+    return fig
+
+
+def empty_figure(message: str = EMPTY_MESSAGE, title: str = "") -> go.Figure:
+    """A blank chart that says, in words, why there is nothing to show."""
+    fig = go.Figure()
+    fig.add_annotation(text=_esc(message), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font=dict(size=15, color="#555555"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=220)
+
+
+def _hover(amount, count: int | None = None, extra: str = "") -> str:
+    parts = [gbp(amount)]
+    if count is not None:
+        parts.append(f"{count:,} award" + ("" if count == 1 else "s"))
+    if extra:
+        parts.append(extra)
+    return "<br>".join(parts)
+
+
+# Horizontal bars of one breakdown ----------------------------------------------------------
+
+
+def _hbar(frame: pl.DataFrame, category: str, title: str, colour: Callable[[str], str],
+          axis_title: str = "Spend") -> go.Figure:
+    if frame.is_empty():
+        return empty_figure(title=title)
+    rows = frame.sort("amount_gbp", descending=True, nulls_last=True).to_dicts()
+    names = [r[category] for r in rows]
+    labels = [_wrap(label(n)) for n in names]
+    amounts = [_float(r["amount_gbp"]) for r in rows]
+    fig = go.Figure(go.Bar(
+        orientation="h",
+        y=labels,
+        x=[a or 0.0 for a in amounts],
+        marker_color=[colour(n) for n in names],
+        text=[gbp(a, missing="amount not stated") if a is not None else "amount not stated"
+              for a in amounts],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[n, _hover(r["amount_gbp"], r.get("award_count"))] for n, r in zip(names, rows)],
+        hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, title_text="")
+    _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x", axis_title)
+    height = max(220, 90 + 40 * len(rows))
+    return _layout(fig, title, height=height)
+
+
+def theme_colour(theme: str) -> str:
+    return vocab.THEME_COLOURS.get(theme, vocab.THEME_COLOURS[vocab.NOT_STATED])
+
+
+OFFICE_STREAM_COLOUR = "#3B3B3B"  # streams an office adds (funding_streams.csv): dark, unlike "Not stated"
+
+
+def stream_colour(stream: str) -> str:
+    return vocab.STREAM_COLOURS.get(stream, OFFICE_STREAM_COLOUR)
+
+
+
+
+def _colour_for(dimension: str) -> Callable[[str], str]:
+    return {"theme": theme_colour, "funding_stream": stream_colour}.get(dimension, lambda v: NEUTRAL)
+
+
+def _order(dimension: str, values: Sequence[str]) -> list[str]:
+    known = list(vocab.THEME_COLOURS if dimension == "theme" else vocab.STREAM_COLOURS)
+    return sorted(set(values), key=lambda v: (known.index(v) if v in known else len(known), v))

@@ -1,0 +1,226 @@
+"""Charts of spend: by theme, funding stream and year, the drill-down hierarchy, commitments."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from pccspend.charts.base import (
+    AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
+    _money_axis, _order, _wrap, empty_figure, label, status_label, stream_colour, theme_colour,
+)
+from pccspend.money import gbp
+
+
+def spend_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
+    """Spend by theme (queries/spend_by_theme), one bar per theme in its colour."""
+    return _hbar(frame, "theme", "Spend by theme", theme_colour)
+
+
+def spend_by_funding_stream_chart(frame: pl.DataFrame) -> go.Figure:
+    """Spend by funding stream (queries/spend_by_funding_stream)."""
+    return _hbar(frame, "funding_stream", "Spend by funding stream", stream_colour)
+
+
+def breakdown_chart(frame: pl.DataFrame, category: str, title: str, colour_by: str | None = None) -> go.Figure:
+    """Bars of `amount_gbp` by any `category` column; coloured by theme or stream when that column
+    is `colour_by` (the drill-down levels of the Themes page)."""
+    if colour_by == "theme" and "theme" in frame.columns:
+        colours = dict(zip(frame[category], frame["theme"]))
+        return _hbar(frame, category, title, lambda v: theme_colour(colours.get(v)))
+    if colour_by == "funding_stream" and "funding_stream" in frame.columns:
+        colours = dict(zip(frame[category], frame["funding_stream"]))
+        return _hbar(frame, category, title, lambda v: stream_colour(colours.get(v)))
+    return _hbar(frame, category, title, lambda v: NEUTRAL)
+
+
+
+
+# Stacked bars over years -------------------------------------------------------------------
+
+
+def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
+                  x_title: str = "Financial year") -> go.Figure:
+    """Vertical bars of `amount_gbp` by `x`, stacked by `stack_by` (theme or funding stream colours)."""
+    if frame.is_empty():
+        return empty_figure(title=title)
+    xs = sorted(set(frame[x].to_list()))
+    colour = _colour_for(stack_by)
+    fig = go.Figure()
+    for value in _order(stack_by, frame[stack_by].to_list()):
+        part = {r[x]: r for r in frame.filter(pl.col(stack_by) == value).to_dicts()}
+        rows = [part.get(v) for v in xs]
+        fig.add_trace(go.Bar(
+            name=_esc(label(value)),
+            x=xs,
+            y=[_float(r["amount_gbp"]) if r else None for r in rows],
+            marker_color=colour(value),
+            customdata=[[v, _hover(r["amount_gbp"], r.get("award_count")) if r else ""]
+                        for v, r in zip(xs, rows)],
+            hovertemplate=f"<b>%{{x}}</b> · {_esc(label(value))}<br>%{{customdata[1]}}<extra></extra>",
+        ))
+    totals = frame.group_by(x).agg(pl.col("amount_gbp").sum())
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs, title_text=x_title)
+    _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    return _layout(fig, title, legend=True, height=HEIGHT + 40)
+
+
+def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme") -> go.Figure:
+    """Spend by financial year stacked by theme (queries/spend_by_year) or by funding stream
+    (queries/spend_by_year_and_stream)."""
+    what = "theme" if stack_by == "theme" else "funding stream"
+    return stacked_chart(frame, "financial_year", stack_by, f"Spend by financial year and {what}")
+
+
+def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
+    """Change in spend from the year before (queries/year_on_year): rises dark, falls light (theme
+    and stream colours are kept for themes and streams)."""
+    title = "Change from the previous financial year"
+    rows = [r for r in frame.to_dicts() if r["change_gbp"] is not None]
+    if not rows:
+        return empty_figure("No two consecutive financial years to compare under these filters.", title)
+    changes = [float(r["change_gbp"]) for r in rows]
+    fig = go.Figure(go.Bar(
+        x=[r["financial_year"] for r in rows],
+        y=changes,
+        marker_color=[NEUTRAL if c >= 0 else LIGHT for c in changes],
+        text=[("+" if c > 0 else "") + gbp(c) for c in changes],
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[r["financial_year"], f"{gbp(r['amount_gbp'])} against {gbp(r['previous_amount_gbp'])}"
+                     + (f" ({r['change_share']:+.1%})" if r["change_share"] is not None else "")]
+                    for r in rows],
+        hovertemplate="<b>%{x}</b><br>%{customdata[1]}<extra></extra>",
+    ))
+    fig.update_xaxes(type="category", title_text="Financial year")
+    _money_axis(fig, [c * 1.2 for c in changes], "y", "Change in spend")
+    return _layout(fig, title)
+
+
+# Hierarchy (drill-down shape) --------------------------------------------------------------
+
+
+def hierarchy_chart(frame: pl.DataFrame, title: str = "Theme, funding stream and service") -> go.Figure:
+    """A treemap of theme -> funding stream -> service (queries/theme_stream_service), sized by
+    spend and coloured by theme. Amounts not stated take no area."""
+    data = frame.filter(pl.col("amount_gbp").fill_null(0) > 0)
+    if data.is_empty():
+        return empty_figure(title=title)
+    ids, labels, parents, values, colours, hovers = [], [], [], [], [], []
+
+    def add(node_id, text, parent, value, colour, count):
+        ids.append(node_id)
+        labels.append(_esc(text))
+        parents.append(parent)
+        values.append(value)
+        colours.append(colour)
+        hovers.append(_hover(value, count))
+
+    for theme in _order("theme", data["theme"].to_list()):
+        t = data.filter(pl.col("theme") == theme)
+        add(theme, label(theme), "", float(t["amount_gbp"].sum()), theme_colour(theme), int(t["award_count"].sum()))
+        for stream in sorted(set(t["funding_stream"].to_list())):
+            s = t.filter(pl.col("funding_stream") == stream)
+            sid = f"{theme}/{stream}"
+            add(sid, stream, theme, float(s["amount_gbp"].sum()), theme_colour(theme), int(s["award_count"].sum()))
+            for r in s.to_dicts():
+                add(f"{sid}/{r['service']}", r["service"], sid, float(r["amount_gbp"]),
+                    theme_colour(theme), r["award_count"])
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
+        marker=dict(colors=colours, line=dict(color="white", width=1)),
+        customdata=hovers, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
+        texttemplate="%{label}", maxdepth=3, tiling=dict(pad=2),
+    ))
+    fig.update_layout(margin=dict(l=0, r=0, t=50, b=0))
+    return _layout(fig, title, height=460)
+
+
+# Funding streams ---------------------------------------------------------------------------
+
+
+def stream_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
+    """What each funding stream pays for: stream bars split by theme (colours per theme)."""
+    title = "What each funding stream pays for, by theme"
+    if frame.is_empty():
+        return empty_figure(title=title)
+    totals = frame.group_by("funding_stream").agg(pl.col("amount_gbp").sum()).sort(
+        "amount_gbp", descending=True, nulls_last=True)
+    streams = totals["funding_stream"].to_list()
+    fig = go.Figure()
+    for theme in _order("theme", frame["theme"].to_list()):
+        part = {r["funding_stream"]: r for r in frame.filter(pl.col("theme") == theme).to_dicts()}
+        rows = [part.get(s) for s in streams]
+        fig.add_trace(go.Bar(
+            orientation="h", name=_esc(label(theme)),
+            y=[_wrap(s) for s in streams],
+            x=[_float(r["amount_gbp"]) if r else None for r in rows],
+            marker_color=theme_colour(theme),
+            customdata=[[s, _hover(r["amount_gbp"], r["award_count"]) if r else ""] for s, r in zip(streams, rows)],
+            hovertemplate=f"<b>%{{y}}</b> · {_esc(label(theme))}<br>%{{customdata[1]}}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", title_text="")
+    _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "x")
+    return _layout(fig, title, legend=True, height=max(260, 120 + 40 * len(streams)))
+
+
+# Commitments -------------------------------------------------------------------------------
+
+
+def commitments_chart(frame: pl.DataFrame) -> go.Figure:
+    """Multi-year commitments (queries/commitments): each year's money, committed solid and
+    optional extension hatched."""
+    title = "Multi-year commitments: committed and optional extension"
+    if frame.is_empty():
+        return empty_figure("No multi-year commitments under these filters.", title)
+    years = sorted(set(frame["financial_year"].to_list()))
+    fig = go.Figure()
+    colours = {c: AREA_PALETTE[i % len(AREA_PALETTE)]
+               for i, c in enumerate(sorted(set(frame["commitment_id"].to_list())))}
+    for (commitment, status), part in sorted(frame.group_by(["commitment_id", "status"]), key=lambda g: g[0]):
+        rows = {r["financial_year"]: r for r in part.to_dicts()}
+        service = part["service"][0]
+        fig.add_trace(go.Bar(
+            name=_esc(f"{service} ({status_label(status)})"),
+            x=years,
+            y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
+            marker=dict(color=colours[commitment], pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
+                                                                fillmode="overlay", solidity=0.45)),
+            customdata=[[y, _esc(part["provider"][0]), _hover(rows[y]["amount_gbp"]) if y in rows else ""]
+                        for y in years],
+            hovertemplate=(f"<b>%{{x}}</b> · {_esc(service)}<br>%{{customdata[1]}}<br>"
+                           f"{_esc(status_label(status))}: %{{customdata[2]}}<extra></extra>"),
+        ))
+    totals = frame.group_by("financial_year").agg(pl.col("amount_gbp").sum())
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
+    _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    return _layout(fig, title, legend=True, height=HEIGHT + 80)
+
+
+def commitments_by_year_chart(frame: pl.DataFrame) -> go.Figure:
+    """Multi-year commitments added up by year (queries/commitments_by_year): committed solid,
+    optional extension hatched. Unlike commitments_chart, one bar per status at any scale."""
+    title = "Multi-year commitments by year: committed and optional extension"
+    if frame.is_empty():
+        return empty_figure("No multi-year commitments under these filters.", title)
+    years = sorted(set(frame["financial_year"].to_list()))
+    fig = go.Figure()
+    for status in sorted(set(frame["status"].to_list()), key=lambda s: (s == "optional_extension", s)):
+        rows = {r["financial_year"]: r for r in frame.filter(pl.col("status") == status).to_dicts()}
+        fig.add_trace(go.Bar(
+            name=_esc(status_label(status)), x=years,
+            y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
+            marker=dict(color=AREA_PALETTE[0], pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
+                                                             fillmode="overlay", solidity=0.45)),
+            customdata=[[y, _hover(rows[y]["amount_gbp"], rows[y]["award_count"]) if y in rows else ""]
+                        for y in years],
+            hovertemplate=f"<b>%{{x}}</b> · {_esc(status_label(status))}<br>%{{customdata[1]}}<extra></extra>",
+        ))
+    totals = frame.group_by("financial_year").agg(pl.col("amount_gbp").sum())
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
+    _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    return _layout(fig, title, legend=True)
