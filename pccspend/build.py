@@ -172,9 +172,13 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''}{lowered} "
                         "from frame")
             con.unregister("frame")
-        for store in stores:
+        types: dict[str, str] = {}
+        for store in stores:  # the awards first: their types are the fillers' types
             con.execute(f"create schema {ident(store.schema)}")
-            con.execute(view_sql(store))
+            con.execute(view_sql(store, types))
+            if store.name == BASE:
+                types = dict(con.execute(f"select column_name, column_type from (describe {ident(store.schema)}.awards)")
+                             .fetchall())
             # The macros are made inside the store's schema, over its view.
             con.execute(f"set schema = '{store.schema}'")
             con.execute(f"set search_path = '{store.schema},main'")

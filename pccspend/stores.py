@@ -86,14 +86,8 @@ DERIVED = {
     "is_multi_year": "commitment_id is not null",
     "award_amount_gbp": "amount_gbp",  # one award's amount (a rollup's amount_gbp is a sum)
 }
-# The types of the filter macro's columns, for a store that lacks one (it is an error there).
-FILTER_TYPES = {
-    "area": "varchar", "fy_start": "smallint", "theme": "varchar", "funding_stream": "varchar",
-    "provider": "varchar", "mechanism": "varchar", "status": "varchar", "is_public": "boolean",
-    "award_amount_gbp": "decimal(18, 2)", "service": "varchar", "description": "varchar",
-    "provider_set": "varchar", "area_set": "varchar", "is_multi_year": "boolean",
-}
-assert {c for spec in FILTERS for c in spec.column.split()} <= FILTER_TYPES.keys()
+# The columns the filter macro reads (queries/_filtered_awards.sql): every store's view has them.
+FILTER_COLUMNS = frozenset(c for spec in FILTERS for c in spec.column.split())
 AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start")
 # Every column a question may read from filtered_awards(...), over any store.
 UNIVERSE = frozenset(AWARD_TABLE_COLUMNS) | DERIVED.keys() | {"amount_gbp"}
@@ -117,8 +111,9 @@ def columns(store: Store) -> frozenset[str]:
     return frozenset(held)
 
 
-def view_sql(store: Store) -> str:
-    """The `awards` view of a store's schema: the same face for every store."""
+def view_sql(store: Store, types: dict[str, str]) -> str:
+    """The `awards` view of a store's schema: the same face for every store. `types` are the
+    awards' column types (a column a rollup lacks is there as an error of that type)."""
     if not store.is_rollup:
         derived = ", ".join(f"{expr} as {ident(name)}" for name, expr in DERIVED.items())
         return f"create view {ident(store.schema)}.awards as select *, {derived} from main.{ident(store.name)}"
@@ -127,11 +122,10 @@ def view_sql(store: Store) -> str:
     for column in ("provider", "area"):
         if f"{column}_set" in held and column in store.dims:
             extra.append(f"{ident(column)} as {ident(column + '_set')}")
-    for column, kind in FILTER_TYPES.items():
-        if column not in held:
-            # Never evaluated unless a filter or question needs it: then it refuses.
-            message = f"store {store.name} holds no {column}: pccspend/db.py should not have sent this here"
-            extra.append(f"error('{message}')::{kind} as {ident(column)}")
+    for column in sorted(FILTER_COLUMNS - held):
+        # Never evaluated unless a filter or question needs it: then it refuses.
+        message = f"store {store.name} holds no {column}: pccspend/db.py should not have sent this here"
+        extra.append(f"error('{message}')::{types[column]} as {ident(column)}")
     return (f"create view {ident(store.schema)}.awards as select *{', ' if extra else ''}{', '.join(extra)} "
             f"from main.{ident(store.name)}")
 
