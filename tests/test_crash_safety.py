@@ -21,7 +21,14 @@ from pccspend.db import Database
 from pccspend.filters import Filters
 
 KILLS = 50
-PROGRESS_LINES = 12  # "... validating" to "... built": see pccspend/build.py
+
+
+def build_progress_lines(data) -> int:
+    """How many progress lines a build of `data` prints ("... validating" to "... built"), so kills
+    land all along it."""
+    lines = []
+    build(data, progress=lines.append)
+    return len(lines)
 
 
 def build_state(data) -> tuple[str, int]:
@@ -48,15 +55,21 @@ def test_sigkill_during_build_never_leaves_a_partial_build(fresh_data):
     assert new_text != old_text
     awards.write_text(new_text, encoding="utf-8")
     new = (register_hash(fresh_data), 60)
+    progress_lines = build_progress_lines(fresh_data)
+    awards.write_text(old_text, encoding="utf-8")
+    build(fresh_data)
+    awards.write_text(new_text, encoding="utf-8")
     rng = random.Random(8)
     seen = {"old": 0, "new": 0}
     env = {**os.environ, "PCCSPEND_DATA": str(fresh_data.root)}
-    for _ in range(KILLS):
+    for i in range(KILLS):
         proc = subprocess.Popen([sys.executable, "-m", "pccspend", "build"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # Kill at a random point of the build itself: after a random progress line (validating,
         # writing each table, switching...), plus a random few milliseconds.
-        for _ in range(rng.randrange(PROGRESS_LINES)):
+        # Half the kills anywhere, half around the switch to the new build (its last lines).
+        lines = rng.randrange(progress_lines) if i % 2 else rng.randrange(progress_lines - 3, progress_lines + 1)
+        for _ in range(lines):
             if not proc.stderr.readline():
                 break
         time.sleep(rng.uniform(0, 0.03))
@@ -70,15 +83,15 @@ def test_sigkill_during_build_never_leaves_a_partial_build(fresh_data):
             awards.write_text(old_text, encoding="utf-8")
             build(fresh_data)
             awards.write_text(new_text, encoding="utf-8")
-    leftovers = [p.name for p in fresh_data.builds.iterdir() if p.name.startswith(".tmp-")]
+    leftovers = [p.name for p in fresh_data.builds.iterdir() if p.is_dir() and p.name.startswith(".")]
     # Interrupted builds leave hidden temp folders; the next build clears them.
     build(fresh_data)
-    assert not [p for p in fresh_data.builds.iterdir() if p.name.startswith(".tmp-")]
+    assert not [p for p in fresh_data.builds.iterdir() if p.is_dir() and p.name.startswith(".")]
     print(f"kills={KILLS} old={seen['old']} new={seen['new']} leftovers_before_cleanup={len(leftovers)}")
     assert seen["old"] > 0 and seen["new"] > 0
 
 
-IMPORT_PROGRESS_LINES = 16  # "... read N rows", staging, validating, "register updated", then the build's
+IMPORT_PROGRESS_LINES = 4  # "... read N rows", staging, validating, "register updated"; then the build's
 
 
 def register_files(data) -> dict[str, bytes]:
@@ -107,13 +120,14 @@ def test_sigkill_during_import_leaves_the_old_register_or_the_new(fresh_data, tm
     new = register_files(twin), register_hash(twin)
     counts = {old[1]: 60, new[1]: build_state(twin)[1]}
     assert new[0] != old[0] and set(new[0]) >= set(old[0])
+    progress_lines = build_progress_lines(twin)
     rng = random.Random(80)
     seen = {"old": 0, "new": 0, "new_register_old_build": 0}
     env = {**os.environ, "PCCSPEND_DATA": str(fresh_data.root)}
     for _ in range(KILLS):
         proc = subprocess.Popen([sys.executable, "-m", "pccspend", "import", str(grants), "--area", "Trafford"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        for _ in range(rng.randrange(IMPORT_PROGRESS_LINES)):
+        for _ in range(rng.randrange(IMPORT_PROGRESS_LINES + progress_lines)):
             if not proc.stderr.readline():
                 break
         time.sleep(rng.uniform(0, 0.03))
