@@ -90,3 +90,35 @@ def test_any_query_gives_filters_and_never_raises(options, params):
     assert isinstance(filters, Filters)
     again, more = state.from_query(state.to_query(filters), options)
     assert (again, more) == (filters, [])
+
+
+def test_every_filter_is_in_the_url_the_cli_and_the_sidebar():
+    # Each filter is declared once (pccspend/filters.py); its URL key, CLI option and widget follow.
+    from click.testing import CliRunner
+
+    from pccspend.cli import main
+    from pccspend.filters import FILTERS
+
+    help_text = CliRunner().invoke(main, ["query", "--help"]).output
+    for spec in FILTERS:
+        assert set(spec.url) <= state.FILTER_KEYS, spec.name
+        for option in spec.cli:
+            assert option in help_text, option
+        assert len(spec.fields) == len(spec.url) == len(spec.cli), spec.name
+    fields = [field for spec in FILTERS for field in spec.fields]
+    assert fields == [f.name for f in __import__("dataclasses").fields(Filters)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(state.FILTER_KEYS)), st.lists(st.text(max_size=30), max_size=3)))
+def test_typed_values_parse_into_filters_or_problems_never_an_error(options, params):
+    from pccspend.filters import check, parse
+
+    fields, problems = parse(params, state.URL_NAMES)
+    filters, unknown = check(Filters(**fields), options)
+    assert isinstance(filters, Filters)
+    # What was kept is known and well formed: a second pass finds nothing to drop.
+    assert parse(state.to_query(filters), state.URL_NAMES)[1] == []
+    assert check(filters, options)[1] == []
+    for problem in problems + unknown:
+        assert problem.link().startswith("Ignored ") and problem.cli()
