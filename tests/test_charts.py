@@ -83,3 +83,31 @@ def test_labels_are_escaped_for_hover_and_ticks():
     fig = charts.top_providers_chart(frame)
     assert fig.data[0].y[0] == "&lt;script&gt;x&lt;/script&gt;"
     assert fig.data[0].customdata[0][0] == "<script>x</script>"  # the raw value, for filtering
+
+
+BUILDERS = {  # each builder with the question it draws, and its extra arguments
+    "spend_by_theme_chart": ("spend_by_theme", ()), "spend_by_funding_stream_chart": ("spend_by_funding_stream", ()),
+    "spend_by_year_chart": ("spend_by_year", ("theme",)), "year_on_year_chart": ("year_on_year", ()),
+    "top_providers_chart": ("spend_by_provider", ()), "mechanism_share_chart": ("spend_by_mechanism", ()),
+    "hierarchy_chart": ("theme_stream_service", ()), "stream_by_theme_chart": ("theme_stream_service", ()),
+    "commitments_chart": ("commitments", ()), "commitments_by_year_chart": ("commitments_by_year", ()),
+    "area_chart": ("area_comparison", ()), "reconciliation_chart": ("reconciliation", ()),
+    "data_gaps_chart": ("data_quality", ()), "provider_profile_chart": ("spend_by_year", ("Peterborough City Council",)),
+    "breakdown_chart": ("spend_by_theme", ("theme", "Spend by theme", "theme")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_figures_built_without_plotly_s_checks_are_the_same_as_with_them(db, monkeypatch, name):
+    import json
+
+    import pccspend.charts.base as base
+
+    question, args = BUILDERS[name]
+    for filters in (Filters(include_unpublished=True, include_extensions=True), Filters(areas=("Nowhere",))):
+        frame = db.query(question, filters)
+        quick = json.loads(getattr(charts, name)(frame, *args).to_json())
+        monkeypatch.setattr(base, "VALIDATE", True)
+        checked = json.loads(getattr(charts, name)(frame, *args).to_json())
+        monkeypatch.setattr(base, "VALIDATE", False)
+        assert quick == checked, name

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend.charts.base import (
-    ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, _esc, _float, _hover,
+    ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, _esc, _float, _hover, bar, figure,
     _layout, _money_axis, _wrap, empty_figure,
 )
 from pccspend.charts.spend import stacked_chart
@@ -25,7 +25,7 @@ def top_providers_chart(frame: pl.DataFrame) -> go.Figure:
     labels = [_wrap(r["provider"] + (f" ({r['provider_count']} providers)" if r["provider"] == ALL_OTHERS else ""))
               for r in rows]
     amounts = [_float(r["amount_gbp"]) for r in rows]
-    fig = go.Figure(go.Bar(
+    fig = figure(bar(
         orientation="h", y=labels, x=[a or 0.0 for a in amounts],
         marker_color=[ALL_OTHERS_COLOUR if r["provider"] == ALL_OTHERS else NEUTRAL for r in rows],
         text=[gbp(a) if a is not None else "amount not stated" for a in amounts],
@@ -45,7 +45,7 @@ def mechanism_share_chart(frame: pl.DataFrame) -> go.Figure:
         return empty_figure(title=title)
     rows = frame.sort("share_of_spend", descending=True, nulls_last=True).to_dicts()
     shares = [r["share_of_spend"] or 0.0 for r in rows]
-    fig = go.Figure(go.Bar(
+    fig = figure(bar(
         orientation="h", y=[_esc(r["mechanism"]) for r in rows], x=shares,
         marker_color=[HIGHLIGHT if r["mechanism"] == "single tender action" else LIGHT for r in rows],
         text=[f"{s:.1%}" for s in shares], textposition="outside", cliponaxis=False,
@@ -78,11 +78,11 @@ def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp") -> go.Figure:
         return empty_figure(title=title)
     years = sorted(set(frame["financial_year"].to_list()))
     areas = sorted(set(frame["area"].to_list()))
-    fig = go.Figure()
+    fig = figure()
     for i, area in enumerate(areas):
         rows = {r["financial_year"]: r for r in frame.filter(pl.col("area") == area).to_dicts()}
         values = [_float(rows[y][measure]) if y in rows else None for y in years]
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             name=_esc(area), x=years, y=values, marker_color=AREA_PALETTE[i % len(AREA_PALETTE)],
             customdata=[[y, _area_hover(rows.get(y), per_resident)] for y in years],
             hovertemplate=f"<b>{_esc(area)}</b> · %{{x}}<br>%{{customdata[1]}}<extra></extra>",
@@ -122,7 +122,7 @@ def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
     rows = frame.to_dicts()
     names = [_esc(r["total_id"]) for r in rows]
     diffs = [_float(r["difference_gbp"]) for r in rows]
-    fig = go.Figure(go.Bar(
+    fig = figure(bar(
         orientation="h", y=names, x=[d or 0.0 for d in diffs],
         marker_color=[LIGHT if not d else HIGHLIGHT for d in diffs],
         text=[("adds up" if d == 0 else ("+" if d > 0 else "") + gbp(d)) if d is not None else "no lines"
@@ -154,9 +154,9 @@ def data_gaps_chart(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(title=title)
     by_area = frame.group_by("area").agg(pl.col(c).sum() for c in ["award_count", *GAP_COLUMNS]).sort("area")
-    fig = go.Figure()
+    fig = figure()
     for column, (name, colour, pattern) in GAP_COLUMNS.items():
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             name=name, x=[_esc(a) for a in by_area["area"]], y=by_area[column].to_list(),
             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white", solidity=0.3)),
             customdata=[[a, n] for a, n in zip(by_area["area"], by_area["award_count"])],

@@ -7,7 +7,8 @@ import polars as pl
 
 from pccspend.charts.base import (
     AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
-    _money_axis, _order, _wrap, empty_figure, label, status_label, stream_colour, theme_colour,
+    _money_axis, _order, _wrap, bar, empty_figure, figure, label, status_label, stream_colour, theme_colour,
+    treemap,
 )
 from pccspend.money import gbp
 
@@ -46,11 +47,11 @@ def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
         return empty_figure(title=title)
     xs = sorted(set(frame[x].to_list()))
     colour = _colour_for(stack_by)
-    fig = go.Figure()
+    fig = figure()
     for value in _order(stack_by, frame[stack_by].to_list()):
         part = {r[x]: r for r in frame.filter(pl.col(stack_by) == value).to_dicts()}
         rows = [part.get(v) for v in xs]
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             name=_esc(label(value)),
             x=xs,
             y=[_float(r["amount_gbp"]) if r else None for r in rows],
@@ -81,7 +82,7 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
     if not rows:
         return empty_figure("No two consecutive financial years to compare under these filters.", title)
     changes = [float(r["change_gbp"]) for r in rows]
-    fig = go.Figure(go.Bar(
+    fig = figure(bar(
         x=[r["financial_year"] for r in rows],
         y=changes,
         marker_color=[NEUTRAL if c >= 0 else LIGHT for c in changes],
@@ -127,7 +128,7 @@ def hierarchy_chart(frame: pl.DataFrame, title: str = "Theme, funding stream and
             for r in s.to_dicts():
                 add(f"{sid}/{r['service']}", r["service"], sid, float(r["amount_gbp"]),
                     theme_colour(theme), r["award_count"])
-    fig = go.Figure(go.Treemap(
+    fig = figure(treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
         marker=dict(colors=colours, line=dict(color="white", width=1)),
         customdata=hovers, hovertemplate="<b>%{label}</b><br>%{customdata}<extra></extra>",
@@ -145,14 +146,15 @@ def stream_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
     title = "What each funding stream pays for, by theme"
     if frame.is_empty():
         return empty_figure(title=title)
+    # Ties (streams with the same or no spend) in name order: the same data gives the same figure.
     totals = frame.group_by("funding_stream").agg(pl.col("amount_gbp").sum()).sort(
-        "amount_gbp", descending=True, nulls_last=True)
+        ["amount_gbp", "funding_stream"], descending=[True, False], nulls_last=True)
     streams = totals["funding_stream"].to_list()
-    fig = go.Figure()
+    fig = figure()
     for theme in _order("theme", frame["theme"].to_list()):
         part = {r["funding_stream"]: r for r in frame.filter(pl.col("theme") == theme).to_dicts()}
         rows = [part.get(s) for s in streams]
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             orientation="h", name=_esc(label(theme)),
             y=[_wrap(s) for s in streams],
             x=[_float(r["amount_gbp"]) if r else None for r in rows],
@@ -176,13 +178,13 @@ def commitments_chart(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure("No multi-year commitments under these filters.", title)
     years = sorted(set(frame["financial_year"].to_list()))
-    fig = go.Figure()
+    fig = figure()
     colours = {c: AREA_PALETTE[i % len(AREA_PALETTE)]
                for i, c in enumerate(sorted(set(frame["commitment_id"].to_list())))}
     for (commitment, status), part in sorted(frame.group_by(["commitment_id", "status"]), key=lambda g: g[0]):
         rows = {r["financial_year"]: r for r in part.to_dicts()}
         service = part["service"][0]
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             name=_esc(f"{service} ({status_label(status)})"),
             x=years,
             y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
@@ -207,10 +209,10 @@ def commitments_by_year_chart(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure("No multi-year commitments under these filters.", title)
     years = sorted(set(frame["financial_year"].to_list()))
-    fig = go.Figure()
+    fig = figure()
     for status in sorted(set(frame["status"].to_list()), key=lambda s: (s == "optional_extension", s)):
         rows = {r["financial_year"]: r for r in frame.filter(pl.col("status") == status).to_dicts()}
-        fig.add_trace(go.Bar(
+        fig.add_trace(bar(
             name=_esc(status_label(status)), x=years,
             y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
             marker=dict(color=AREA_PALETTE[0], pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
