@@ -16,7 +16,7 @@ import polars as pl
 
 from pccspend import __version__
 from pccspend.atomic import swap_symlink, write_folder
-from pccspend.filters import SEARCHED
+from pccspend.filters import FILTERS, LIST, SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
 from pccspend.queries import macro_sql
 from pccspend.register import register_digest
@@ -150,19 +150,33 @@ def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
 # Parquet is the interchange format (other tools, exports); the query layer reads DATABASE.
 PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
 DATABASE = "pccspend.duckdb"
+# The stores that are copies of the awards live as parquet beside the database, which holds a view
+# of each: parquet keeps whole strings in its row-group statistics, DuckDB's own tables only their
+# first 8 bytes, so "Synthetic area 01" and "... 43" (or two "Cambridgeshire ..." providers) could
+# not be told apart and a sorted copy would be read whole.
+PARQUET_STORES = tuple(store.name for store in STORES if not store.is_rollup)
 
 
 def _write_parquet(folder: Path, tables: dict[str, pl.DataFrame], progress: Progress) -> None:
-    for name in PARQUET_TABLES:
-        progress(f"writing {name}.parquet ({tables[name].height:,} rows)")
-        tables[name].write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
+    for name in dict.fromkeys(PARQUET_TABLES + PARQUET_STORES):
+        if name in tables:
+            progress(f"writing {name}.parquet ({tables[name].height:,} rows)")
+            tables[name].write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
 
 
 def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[Store], progress: Progress) -> None:
     """Every table and store in one DuckDB file, each store with its schema (view and macros)."""
-    con = duckdb.connect(str(path))
+    # Our own progress lines say how it goes; the tables stream into the file rather than pile up
+    # in DuckDB's buffers (the frames are already in memory).
+    con = duckdb.connect(str(path), config={"memory_limit": "2GB", "file_search_path": str(path.parent)})
     try:
+        con.execute("set enable_progress_bar = false")
+        for name in PARQUET_STORES:
+            if name in tables:  # a file name of this folder (the database's file_search_path)
+                con.execute(f"create view {ident(name)} as select * from read_parquet('{name}.parquet')")
         for name, frame in tables.items():
+            if name in PARQUET_STORES:
+                continue
             progress(f"writing {name} into {DATABASE} ({frame.height:,} rows)")
             store = BY_NAME.get(name)
             bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))
@@ -187,6 +201,8 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             con.execute("set schema = 'main'")
             con.execute("set search_path = 'main'")
         con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
+        columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
+        con.execute(f"create table main.filter_values as {macro_sql('_filter_values.sql')}", {"columns": columns})
         con.execute("checkpoint")
     finally:
         con.close()

@@ -96,8 +96,11 @@ class Database:
             raise NoBuild(f"no build in {self.data.root}: run `python -m pccspend build`")
         self.build_path: Path = self.data.current.resolve()
         self.info = current_build(self.data) or {}
+        # Copies of the awards are parquet files beside the database (pccspend/build.py
+        # PARQUET_STORES), named in its views relative to the build folder.
         self._con = duckdb.connect(str(self.build_path / DATABASE), read_only=True,
-                                   config={"threads": 2, "memory_limit": MEMORY_LIMIT})
+                                   config={"threads": 2, "memory_limit": MEMORY_LIMIT,
+                                           "file_search_path": str(self.build_path)})
         self._lock = threading.Lock()
         built = {name for (name,) in self._con.execute("select name from main.stores").fetchall()}
         # The stores a question may be sent to, in the registry's order of preference.

@@ -5,7 +5,8 @@ SQL predicate reads, how it is labelled and what kind of value it takes. From `F
 the `Filters` state itself, its SQL value (one struct, `$filters`), the columns a state reads (the
 query router's input), reading values typed in a link or on the command line (`parse`), the check
 of values that name nothing (`check`), the URL (pccspend/state.py), the chips and the sidebar
-(pccspend/ui_sidebar.py) and the CLI options (pccspend/cli.py `filter_options`).
+(pccspend/ui/sidebar.py), the CLI options (pccspend/cli.py `filter_flags`) and the values a list
+filter can take (the build lists them for each LIST filter's column: queries/_filter_values.sql).
 
 Adding a filter: a `Spec` here and its predicate in queries/_filtered_awards.sql.
 """
@@ -268,14 +269,14 @@ def parse(values: Mapping[str, Sequence[str]], names: Mapping[str, str], *,
 def check(filters: Filters, options: Mapping[str, set[str]]) -> tuple[Filters, list[Problem]]:
     """The filters without the values that name nothing that exists, and a problem for each.
 
-    `options` is `filter_options(db)`: the values each LIST filter can take. The query layer
+    `options` is `filter_options(db)`: the values of each LIST filter's column. The query layer
     itself never needs this (an unknown value matches no rows), but people deserve to be told."""
     changes, problems = {}, []
     for spec in FILTERS:
         if spec.kind != LIST:
             continue
         (field,) = spec.fields
-        known = options.get(spec.name, set())
+        known = options.get(spec.column, set())
         chosen = getattr(filters, field)
         kept = tuple(v for v in chosen if v in known)
         if len(kept) != len(chosen):
@@ -289,7 +290,8 @@ def check(filters: Filters, options: Mapping[str, set[str]]) -> tuple[Filters, l
 
 
 def filter_options(db) -> dict[str, set[str]]:
-    """Every value each LIST filter can take, from the whole register (queries/filter_options.sql)."""
+    """Every value each LIST filter can take, from the whole register (listed by the build,
+    queries/_filter_values.sql, for the column named after each LIST filter)."""
     options: dict[str, set[str]] = {"status": set(vocab.STATUSES)}
     for name, value in db.query("filter_options").iter_rows():
         options.setdefault(name, set()).add(value)

@@ -124,13 +124,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = None):
-    """`streamlit run dashboard.py` over `data` on a free port; yields the base URL."""
+def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = None,
+                     app: Path = PROJECT_ROOT / "dashboard.py"):
+    """`streamlit run app` (default dashboard.py) over `data` on a free port; yields the base URL."""
     port = free_port()
     env = {**os.environ, "PCCSPEND_DATA": str(data.root), **(extra_env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard.py"),
+            [sys.executable, "-m", "streamlit", "run", str(app),
              "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

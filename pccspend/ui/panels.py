@@ -75,7 +75,9 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
                                                                       "filename": name}})
     hint = " · click a bar to filter every page" if select else (" · click a bar to drill down" if on_click else "")
     st.caption(charts.coverage(frame) + hint)
-    with st.expander("Show data"):
+    # The table and its download only when asked for: sent with every rerun, four collapsed tables
+    # doubled what a click on a chart costs (bench/browser.py).
+    if st.toggle("Show data", key=f"show:{name}", help="The figures of this chart, and a CSV of them"):
         table(frame, key=f"data:{name}")
         # Made on click: eager bytes would be written to the media store on every rerun, and a
         # rerun that replaces them while the browser still checks the old URL shows a 404.

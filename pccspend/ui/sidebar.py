@@ -67,7 +67,7 @@ def _pull_widgets() -> None:
 def _widget(spec: Spec, opts: dict[str, set[str]], f: Filters) -> None:
     pull = _pull_widgets
     if spec.kind == LIST:
-        choices = ORDERED.get(spec.name) or sorted(opts.get(spec.name, set()))
+        choices = ORDERED.get(spec.name) or sorted(opts.get(spec.column, set()))
         st.multiselect(spec.label, choices, key=_key(spec), on_change=pull, placeholder=spec.placeholder,
                        format_func=lambda v, name=spec.name: state.value_label(name, v))
     elif spec.kind == YEARS:
