@@ -57,6 +57,18 @@ def synthetic_set(rows: int, progress: Callable[[str], None]) -> DataDir:
     return data
 
 
+def _year_range(rng: random.Random, years: list[str], all_below: float, one_below: float) -> tuple:
+    """No year bounds, one year, or a range, with the chances the thresholds give."""
+    kind = rng.random()
+    if kind < all_below:
+        return None, None
+    if kind < one_below:
+        year = rng.choice(years)
+        return year, year
+    first, last = sorted(rng.sample(years, 2))
+    return first, last
+
+
 def workload(n: int = STATES_PER_PAGE, seed: int = SEED) -> list[Filters]:
     """Filter states a person might set, in a fixed order: mostly area, year and theme changes,
     sometimes a stream, mechanism, provider or text search, toggles for extensions and unpublished."""
@@ -65,14 +77,7 @@ def workload(n: int = STATES_PER_PAGE, seed: int = SEED) -> list[Filters]:
     providers = [f"Synthetic provider {i:05d}" for i in range(200)]
     states = []
     for _ in range(n):
-        year_kind = rng.random()
-        if year_kind < 0.3:
-            from_year = to_year = None
-        elif year_kind < 0.7:
-            from_year = to_year = rng.choice(years)
-        else:
-            a, b = sorted(rng.sample(years, 2))
-            from_year, to_year = a, b
+        from_year, to_year = _year_range(rng, years, 0.3, 0.7)
         states.append(Filters(
             areas=tuple(rng.sample(AREAS, rng.choice([0, 0, 0, 0, 1, 1, 1, 1, 2, 3]))),
             from_year=from_year,
@@ -95,13 +100,7 @@ def search_workload(n: int = SEARCH_STATES, seed: int = SEED) -> list[Filters]:
     years = [fy_label(y) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
     states = []
     for i in range(n):
-        year_kind = rng.random()
-        if year_kind < 0.5:
-            from_year = to_year = None
-        elif year_kind < 0.8:
-            from_year = to_year = rng.choice(years)
-        else:
-            from_year, to_year = sorted(rng.sample(years, 2))
+        from_year, to_year = _year_range(rng, years, 0.5, 0.8)
         states.append(Filters(
             areas=tuple(rng.sample(AREAS, 1)) if rng.random() < 0.5 else (),
             from_year=from_year,
