@@ -181,18 +181,19 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             store = BY_NAME.get(name)
             bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))
             con.register("frame", frame)
-            # The search index keeps each value lower-cased by DuckDB, as the search is.
-            lowered = ", lower(value) as value_lower" if name == "search_index" else ""
-            con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''}{lowered} "
-                        "from frame")
+            if name == "search_index":
+                con.execute(macro_sql("_search_index.sql"))
+            else:  # names from the registry only, quoted; no value reaches this text
+                con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''} from frame")
             con.unregister("frame")
         types: dict[str, str] = {}
         for store in stores:  # the awards first: their types are the fillers' types
             con.execute(f"create schema {ident(store.schema)}")
             con.execute(view_sql(store, types))
             if store.name == BASE:
-                types = dict(con.execute(f"select column_name, column_type from (describe {ident(store.schema)}.awards)")
-                             .fetchall())
+                types = dict(con.execute("select column_name, data_type from duckdb_columns() "
+                                         "where schema_name = $schema and table_name = 'awards'",
+                                         {"schema": store.schema}).fetchall())
             # The macros are made inside the store's schema, over its view.
             con.execute(f"set schema = '{store.schema}'")
             con.execute(f"set search_path = '{store.schema},main'")
@@ -202,7 +203,7 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             con.execute("set search_path = 'main'")
         con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
         columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
-        con.execute(f"create table main.filter_values as {macro_sql('_filter_values.sql')}", {"columns": columns})
+        con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
         con.execute("checkpoint")
     finally:
         con.close()
