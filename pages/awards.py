@@ -1,10 +1,12 @@
 """Awards: the awards matching the filters, sortable and searchable, with downloads of all of them."""
 
+import functools
+
 import streamlit as st
 
 from pccspend import ui
 from pccspend.money import gbp
-from pccspend.tabular import to_csv_bytes, to_json_bytes, to_xlsx_bytes
+from pccspend.tabular import INTERNAL_NOTE, internal_name, to_csv_bytes, to_json_bytes, to_xlsx_bytes
 
 ui.page()
 st.title("Award explorer")
@@ -23,12 +25,15 @@ else:
                 f"filters to see the others here; the downloads hold all {count:,}.", icon=":material/info:")
     ui.table(awards, key="awards-table", first=ui.AWARD_COLUMNS, height=640)
     with st.container(horizontal=True):
-        st.download_button("Download CSV", ui.all_awards(to_csv_bytes), "awards.csv", "text/csv",
-                           key="awards-csv", on_click="ignore")
-        st.download_button("Download Excel (XLSX)", ui.all_awards(to_xlsx_bytes), "awards.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="awards-xlsx", on_click="ignore")
-        st.download_button("Download JSON", ui.all_awards(to_json_bytes), "awards.json", "application/json",
-                           key="awards-json", on_click="ignore")
-    st.caption("Downloads hold every award matching the filters. Cells that a spreadsheet would run as a "
-               "formula start with an apostrophe.")
+        # The office's view: each file says so in its name and inside (a first line, sheet or key).
+        for label, convert, name, mime in (
+            ("Download CSV", to_csv_bytes, "awards.csv", "text/csv"),
+            ("Download Excel (XLSX)", to_xlsx_bytes, "awards.xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("Download JSON", to_json_bytes, "awards.json", "application/json"),
+        ):
+            st.download_button(label, ui.all_awards(functools.partial(convert, note=INTERNAL_NOTE)),
+                               internal_name(name), mime, key=f"awards-{name.rpartition('.')[2]}", on_click="ignore")
+    st.caption("Downloads hold every award matching the filters, as the office sees them: each is marked "
+               "INTERNAL (in its name and inside). Public files come from Publish. Cells that a spreadsheet "
+               "would run as a formula start with an apostrophe.")

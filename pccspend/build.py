@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pccspend import __version__
+from pccspend import __version__, publication
 from pccspend.atomic import swap_symlink, write_folder
 from pccspend.filters import FILTERS, LIST, SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
@@ -25,7 +25,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 8
+BUILD_FORMAT = 9
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -44,17 +44,16 @@ def _fy_start(col: str) -> pl.Expr:
     return pl.col(col).str.slice(0, 4).cast(pl.Int16)
 
 
-def _flag(col: str) -> pl.Expr:
-    return pl.col(col) == "true"
-
-
 def typed_awards(raw: pl.DataFrame) -> pl.DataFrame:
-    """Awards with real types; `fy_start` (2017 for 2017/18) makes year ranges and sorting cheap."""
+    """Awards with real types; `fy_start` (2017 for 2017/18) makes year ranges and sorting cheap;
+    `is_public` (published or redacted) is what the public may see of the publication decision."""
     return (
         raw.with_columns(
             pl.col("amount_gbp").cast(MONEY),
+            pl.col("contract_value_gbp").cast(MONEY),
             pl.col("decision_date").str.to_date("%Y-%m-%d"),
-            _flag("is_public").alias("is_public"),
+            pl.col("publication_decided_on").str.to_date("%Y-%m-%d"),
+            publication.is_public().alias("is_public"),
             _fy_start("financial_year").alias("fy_start"),
         )
         .sort(["area", "fy_start", "award_id"])
@@ -68,7 +67,7 @@ def typed_sources(raw: pl.DataFrame) -> pl.DataFrame:
 def typed_totals(raw: pl.DataFrame) -> pl.DataFrame:
     return raw.with_columns(
         pl.col("stated_total_gbp").cast(MONEY),
-        _flag("is_public").alias("is_public"),
+        (pl.col("publication") == "published").alias("is_public"),
         _fy_start("from_year").alias("from_fy_start"),
         _fy_start("to_year").alias("to_fy_start"),
     ).sort("total_id")
@@ -150,6 +149,7 @@ def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
 # Parquet is the interchange format (other tools, exports); the query layer reads DATABASE.
 PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
 DATABASE = "pccspend.duckdb"
+PUBLIC = "public"  # the folder of a build holding the public's view
 # The stores that are copies of the awards live as parquet beside the database, which holds a view
 # of each: parquet keeps whole strings in its row-group statistics, DuckDB's own tables only their
 # first 8 bytes, so "Synthetic area 01" and "... 43" (or two "Cambridgeshire ..." providers) could
@@ -209,21 +209,9 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
         con.close()
 
 
-def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
-    """Validate the register and publish a new build; on any problem nothing is written."""
-    progress("validating the register")
-    problems, raw = check_register(data)
-    if problems:
-        raise ValidationFailed(problems)
-    progress("typing the register")
-    awards = typed_awards(raw.pop("awards"))
-    sources = typed_sources(raw.pop("sources"))
-    totals = typed_totals(raw.pop("stated_totals"))
-    population = (
-        population_by_area(raw["population"])
-        if raw["population"] is not None
-        else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
-    )
+def _tables(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame, population: pl.DataFrame,
+            progress: Progress) -> tuple[dict[str, pl.DataFrame], list[Store]]:
+    """Every table and store of one build, and the stores it holds."""
     tables = {
         "search_index": search_index(awards),
         "sources": sources,
@@ -252,19 +240,65 @@ def build(data: DataDir, progress: Progress = lambda _msg: None) -> dict:
                 continue
         tables[store.name] = cells
         built.append(store)
+    return tables, built
+
+
+def _as_of(sources: pl.DataFrame) -> str | None:
+    """The newest document's date: what a build's figures are as of."""
+    return str(sources["published_date"].max()) if sources.height else None
+
+
+def public_register(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+    """The register as the public may see it (pccspend/publication.py): published and redacted
+    awards with their withheld fields replaced, published totals, and only the documents those name."""
+    awards = publication.public_awards(awards)
+    totals = publication.public_totals(totals)
+    named = set(awards["source_id"]) | set(totals["source_id"])
+    return awards, sources.filter(pl.col("source_id").is_in(sorted(named))), totals
+
+
+def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool = True) -> dict:
+    """Validate the register and publish a new build; on any problem nothing is written.
+
+    The build holds the office's view (every row) and, in `public/`, the public's view
+    (`public_register`), which public outputs read. `public=False` leaves the public view out
+    (benchmarks of the office's view)."""
+    progress("validating the register")
+    problems, raw = check_register(data)
+    if problems:
+        raise ValidationFailed(problems)
+    progress("typing the register")
+    awards = typed_awards(raw.pop("awards"))
+    sources = typed_sources(raw.pop("sources"))
+    totals = typed_totals(raw.pop("stated_totals"))
+    population = (
+        population_by_area(raw["population"])
+        if raw["population"] is not None
+        else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
+    )
+    tables, built = _tables(awards, sources, totals, population, progress)
+    views = [(".", tables, built)]
+    if public:
+        progress("making the public view")
+        views.append((PUBLIC, *_tables(*public_register(awards, sources, totals), population, progress)))
     digest = register_digest(data)
     info = {
         "register_sha256": digest,
         "generator": f"pccspend {__version__}",
         "build_format": BUILD_FORMAT,
-        "data_as_of": str(sources["published_date"].max()) if sources.height else None,
         "query_layer_sha256": query_layer_hash(),
         "rows": {name: frame.height for name, frame in tables.items()},
     }
     def fill(folder: Path) -> None:
-        _write_parquet(folder, tables, progress)
-        _write_database(folder / DATABASE, tables, built, progress)
-        (folder / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
+        for name, view_tables, view_stores in views:
+            place = folder / name
+            place.mkdir(exist_ok=True)
+            _write_parquet(place, view_tables, progress)
+            _write_database(place / DATABASE, view_tables, view_stores, progress)
+            view_info = {**info, "audience": "public" if name == PUBLIC else "office",
+                         "rows": {n: f.height for n, f in view_tables.items()},
+                         "data_as_of": _as_of(view_tables["sources"])}
+            (place / "build.json").write_text(json.dumps(view_info, indent=2, sort_keys=True) + "\n")
 
     # A new folder, then the `current` symlink swapped to it: a reader (or a crash) sees the old
     # build or the new one, never a mixture.

@@ -10,6 +10,7 @@ import click
 from pccspend import __version__
 from pccspend.build import build as build_register
 from pccspend.build import is_stale
+from pccspend.identity import os_user
 from pccspend.paths import data_dir
 from pccspend.validate import ValidationFailed, validate_register
 
@@ -114,6 +115,26 @@ def build(data_path: str | None, if_stale: bool) -> None:
     click.echo(f"Built {data.current.resolve().name}: {rows}.")
 
 
+@main.command()
+@DATA_OPTION
+def migrate(data_path: str | None) -> None:
+    """Bring an older register to the current layout: `is_public` becomes the publication decision
+    (true: published, false: draft) and the new columns are added empty. Then builds."""
+    from pccspend.migrate import migrate as migrate_register
+
+    try:
+        done = migrate_register(data_dir(data_path), progress=_progress)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) after migrating: nothing was changed.", err=True)
+        sys.exit(1)
+    if not done:
+        click.echo("The register is already in the current layout: nothing to migrate.")
+    for name, states in done.items():
+        click.echo(f"Migrated {name}: " + ", ".join(f"{n:,} {state}" for state, n in states.items()) + ".")
+
+
 def _fail(message: str) -> None:
     """A one-line error and exit status 2: for things the user typed."""
     click.echo(f"Error: {message}", err=True)
@@ -170,8 +191,10 @@ def render(frame, fmt: str) -> str:
 @click.option("--area", help="Police force area of every row (default: each grant's Beneficiary "
                              "Location:Name, or the file's area column).")
 @click.option("--dry-run", is_flag=True, help="Report what would be added, changed and rejected; change nothing.")
+@click.option("--publish", is_flag=True, help="Publish the new awards on import (recorded as decided by you); "
+                                              "without it they land as drafts for review.")
 @DATA_OPTION
-def import_(file: str, area: str | None, dry_run: bool, data_path: str | None) -> None:
+def import_(file: str, area: str | None, dry_run: bool, publish: bool, data_path: str | None) -> None:
     """Import a 360Giving file (CSV, XLSX, JSON) or a spreadsheet in the register's own layout.
 
     All or nothing: any rejected row (reported with row, column and rule) stops the import and
@@ -181,7 +204,8 @@ def import_(file: str, area: str | None, dry_run: bool, data_path: str | None) -
     from pccspend.importing import ImportRefused, import_file, report_lines
 
     try:
-        plan = import_file(data_dir(data_path), Path(file), area, dry_run=dry_run, progress=_progress)
+        plan = import_file(data_dir(data_path), Path(file), area, dry_run=dry_run, progress=_progress,
+                           publish_as=os_user() if publish else None)
     except ImportRefused as exc:
         _fail(str(exc))
     for line in report_lines(plan, applied=plan.ok and not dry_run):

@@ -11,6 +11,7 @@ its text, once. Nothing is learnt from an error while answering.
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pccspend.build import DATABASE, current_build
+from pccspend.build import DATABASE, PUBLIC
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params, query_rows
@@ -88,14 +89,19 @@ class Database:
     """One build's database, read-only: opening it reads its catalogue, nothing more. Each query
     runs on its own cursor, so threads (Streamlit sessions) never share a busy connection."""
 
-    def __init__(self, data: DataDir | None = None, *, use_rollups: bool = True, cache_bytes: int = CACHE_BYTES):
+    def __init__(self, data: DataDir | None = None, *, public: bool = False, use_rollups: bool = True,
+                 cache_bytes: int = CACHE_BYTES):
         self.data = data or data_dir()
+        self.public = public
         self.answers = _Answers(cache_bytes)
-        path = self.data.current / DATABASE
-        if not path.exists():
-            raise NoBuild(f"no build in {self.data.root}: run `python -m pccspend build`")
-        self.build_path: Path = self.data.current.resolve()
-        self.info = current_build(self.data) or {}
+        # The public's view is a build of its own (pccspend/build.py PUBLIC): held-back rows and
+        # withheld fields are not in it, so nothing reading it can show them.
+        self._build: Path = self.data.current.resolve()
+        self.build_path: Path = self._build / PUBLIC if public else self._build
+        if not (self.build_path / DATABASE).exists():
+            what = "public view in the build" if public and (self._build / DATABASE).exists() else "build"
+            raise NoBuild(f"no {what} in {self.data.root}: run `python -m pccspend build`")
+        self.info = json.loads((self.build_path / "build.json").read_text())
         # Copies of the awards are parquet files beside the database (pccspend/build.py
         # PARQUET_STORES), named in its views relative to the build folder.
         self._con = duckdb.connect(str(self.build_path / DATABASE), read_only=True,
@@ -107,6 +113,7 @@ class Database:
         self.stores: list[Store] = [s for s in STORES if s.name in built and (use_rollups or s.name == BASE)]
         self.last_store = BASE
         self._options: dict[str, set[str]] | None = None
+        self._public: Database | None = None
 
     def options(self) -> dict[str, set[str]]:
         """Every value each list filter can take (pccspend/filters.py `filter_options`), worked
@@ -119,7 +126,15 @@ class Database:
 
     def is_current(self) -> bool:
         """False once a newer build has replaced the one this database reads."""
-        return self.data.current.resolve() == self.build_path
+        return self.data.current.resolve() == self._build
+
+    def public_view(self) -> "Database":
+        """The public's view of the same build (itself when it is one), opened once."""
+        if self.public:
+            return self
+        if self._public is None or not self._public.is_current():
+            self._public = Database(self.data, public=True)
+        return self._public
 
     def query(self, name: str, filters: Filters = ALL, *, base_only: bool = False, **extra) -> pl.DataFrame:
         """Run `queries/<name>.sql` with the filter state (`$filters`) and any extra parameters

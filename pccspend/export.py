@@ -55,15 +55,16 @@ def check_prefix(prefix: str) -> str:
 
 
 def published_awards(db: Database, filters: Filters) -> pl.DataFrame:
-    """The awards a filter selects, published rows only whatever the filter says."""
-    return db.query("awards", filters.public())
+    """The awards a filter selects, from the public's view of the build (published rows, withheld
+    fields replaced) whatever the filter says."""
+    return db.public_view().query("awards", filters.public())
 
 
 def grants(db: Database, filters: Filters, prefix: str) -> tuple[list[dict], list[tuple[str, str]]]:
     """Published awards as 360Giving grants, and the awards the standard cannot hold."""
     awards = published_awards(db, filters)
     # An award without a decision date is dated by the document that records it.
-    sources = pl.read_parquet(db.build_path / "sources.parquet", columns=["source_id", "published_date"])
+    sources = pl.read_parquet(db.public_view().build_path / "sources.parquet", columns=["source_id", "published_date"])
     dated = dict(sources.iter_rows())
     out, omitted = [], []
     for award in awards.iter_rows(named=True):

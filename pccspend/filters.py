@@ -85,7 +85,7 @@ FILTERS: tuple[Spec, ...] = (
     Spec("include_extensions", TOGGLE, ("include_extensions",), ("ext",), ("--include-extensions",), "status",
          "Include optional extensions", "Count optional-extension money too: " + vocab.STATUSES["optional_extension"]),
     Spec("include_unpublished", TOGGLE, ("include_unpublished",), ("unpublished",), ("--include-unpublished",),
-         "is_public", "Show unpublished rows", "Awards not yet approved for publication. For internal use only.",
+         "is_public", "Show unpublished rows", "Drafts and withheld awards too (marked). For internal use only.",
          always=True, widget="toggle"),
     # Found in the service, the provider or the description (each on its own), through the index
     # of their distinct values (pccspend/db.py `search_matches`): fills the struct's `search_*` lists.

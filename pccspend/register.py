@@ -11,11 +11,21 @@ import polars as pl
 from pccspend import vocab
 from pccspend.paths import FUNDING_STREAMS_CSV, DataDir
 
+# What the Specified Information Order asks a commissioner to publish about a grant, a contract
+# or an item of spending (see pccspend/duties.py); empty until the office fills them.
+STATUTORY_COLUMNS = [
+    "purpose", "conditions", "crime_reduction_reasons", "value_for_money_reasons",
+    "contract_value_gbp", "contract_copy_url",
+]
+# The publication decision (pccspend/publication.py).
+PUBLICATION_COLUMNS = [
+    "publication", "redacted_fields", "publication_reason", "publication_decided_by", "publication_decided_on",
+]
 AWARD_COLUMNS = [
     "award_id", "commitment_id", "area", "funder", "financial_year", "theme", "plan_priority",
-    "funding_stream", "service", "description", "provider", "provider_sector", "amount_gbp",
-    "amount_note", "mechanism", "status", "decision_ref", "decision_date", "source_id",
-    "source_locator", "is_public", "notes",
+    "funding_stream", "service", "description", "provider", "provider_sector", "recipient_org_id",
+    "amount_gbp", "amount_note", "mechanism", "status", "decision_ref", "decision_date", "source_id",
+    "source_locator", *STATUTORY_COLUMNS, *PUBLICATION_COLUMNS, "notes",
 ]
 SOURCE_COLUMNS = [
     "source_id", "title", "publisher", "published_date", "kind", "file_name", "url", "reference",
@@ -23,7 +33,7 @@ SOURCE_COLUMNS = [
 TOTAL_COLUMNS = [
     "total_id", "source_id", "source_locator", "total_kind", "description", "area", "from_year",
     "to_year", "funding_stream", "status", "covers_award_ids", "stated_total_gbp", "amount_note",
-    "is_public",
+    "publication", "publication_reason",
 ]
 POPULATION_COLUMNS = ["police_force_area", "local_authority", "usual_residents_2021"]
 FUNDING_STREAM_COLUMNS = ["funding_stream", "description"]

@@ -90,11 +90,12 @@ class Scope:
 
 
 def _published(db: Database, name: str, filters: Filters, **extra) -> pl.DataFrame:
-    """`queries/<name>.sql` for the public: refuses filters that would let unpublished rows in, and
-    checks that every row it gets back (when rows say) is published."""
+    """`queries/<name>.sql` over the public's view of the build (held-back rows and withheld
+    fields are not in it): refuses filters that would let unpublished rows in, and checks that
+    every row it gets back (when rows say) is published."""
     if filters.include_unpublished:
         raise NotPublic(f"{name}: a snapshot asked for unpublished rows")
-    frame = db.query(name, filters, **extra)
+    frame = db.public_view().query(name, filters, **extra)
     if "is_public" in frame.columns:
         if not frame["is_public"].fill_null(False).all():
             raise NotPublic(f"{name}: an unpublished row came back")

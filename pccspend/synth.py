@@ -11,7 +11,7 @@ import polars as pl
 
 from pccspend import vocab
 from pccspend.paths import BUNDLED_DATA, DataDir
-from pccspend.register import AWARD_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
+from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, SOURCE_COLUMNS, STATUTORY_COLUMNS, TOTAL_COLUMNS
 
 AREAS = [f"Synthetic area {i:02d}" for i in range(1, 44)]
 FIRST_YEAR, LAST_YEAR = 2013, 2025  # 2013/14 .. 2025/26
@@ -78,7 +78,7 @@ def synth_frames(rows: int, seed: int = 20261124) -> dict[str, pl.DataFrame]:
         "amount_missing": missing_amount,
         "mechanism": _choice(rng, mechanisms, n, [0.2, 0.2, 0.08, 0.12, 0.3, 0.1]),
         "status": status,
-        "is_public": np.where(rng.random(n) < 0.97, "true", "false"),
+        "publication": np.where(rng.random(n) < 0.97, "published", "draft"),
         "commit": in_commitment,
         "commit_start": start,
     })
@@ -114,6 +114,7 @@ def synth_frames(rows: int, seed: int = 20261124) -> dict[str, pl.DataFrame]:
             provider=pl.when(pl.col("provider_missing")).then(None).otherwise(provider_expr),
             provider_sector=pl.when(pl.col("provider_missing")).then(None).otherwise(
                 (pl.col("provider_i") % len(sectors)).replace_strict(dict(enumerate(sectors)), return_dtype=pl.String)),
+            recipient_org_id=pl.lit(None, pl.String),
             amount_gbp=pl.when(pl.col("amount_missing")).then(None).otherwise(
                 pl.col("amount").map_batches(lambda s: s.cast(pl.Decimal(18, 2)).cast(pl.String), return_dtype=pl.String)),
             amount_note=pl.lit(None, pl.String),
@@ -123,7 +124,9 @@ def synth_frames(rows: int, seed: int = 20261124) -> dict[str, pl.DataFrame]:
             decision_date=pl.lit(None, pl.String),
             source_id=pl.format("SYN-SRC-{}", pl.col("area_i").cast(pl.String).str.zfill(2)),
             source_locator=pl.format("Synthetic table {}, row {}", pl.col("fy"), pl.col("i")),
-            is_public=pl.col("is_public"),
+            **{c: pl.lit(None, pl.String) for c in STATUTORY_COLUMNS},
+            publication=pl.col("publication"),
+            **{c: pl.lit(None, pl.String) for c in PUBLICATION_COLUMNS[1:]},
             notes=pl.lit(None, pl.String),
         )
     )

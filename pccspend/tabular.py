@@ -32,18 +32,43 @@ def neutralised(frame: pl.DataFrame) -> pl.DataFrame:
     ) if text_cols else frame
 
 
-def to_csv_bytes(frame: pl.DataFrame) -> bytes:
-    """UTF-8 CSV (with BOM, so Excel reads £ and accents right), formulas neutralised."""
-    return b"\xef\xbb\xbf" + neutralised(frame).write_csv().encode("utf-8")
+# What a download of the office's view says about itself, in its name and inside it: it may hold
+# what the public must not see (drafts, withheld awards, fields withheld from the public).
+INTERNAL = "INTERNAL"
+INTERNAL_NOTE = ("INTERNAL - the office's view of the register, not for publication: it may hold draft and "
+                 "withheld awards and fields withheld from the public. Publish through a snapshot instead.")
 
 
-def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "awards") -> bytes:
-    """An XLSX workbook; every text cell is written as text, never as a formula."""
+def internal_name(name: str) -> str:
+    """`awards.csv` as `awards-INTERNAL.csv`: an internal file is never named like a public one."""
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}-{INTERNAL}.{ext}" if dot else f"{name}-{INTERNAL}"
+
+
+def to_csv_bytes(frame: pl.DataFrame, note: str | None = None) -> bytes:
+    """UTF-8 CSV (with BOM, so Excel reads £ and accents right), formulas neutralised; `note`
+    (e.g. INTERNAL_NOTE) as a first line above the header."""
+    head = b""
+    if note:
+        head = pl.DataFrame({"note": [note]}).write_csv(include_header=False).encode("utf-8")
+    return b"\xef\xbb\xbf" + head + neutralised(frame).write_csv().encode("utf-8")
+
+
+def to_xlsx_bytes(frame: pl.DataFrame, sheet: str = "awards", note: str | None = None) -> bytes:
+    """An XLSX workbook; every text cell is written as text, never as a formula. `note`: a first
+    sheet "About" holding it."""
+    import xlsxwriter
+
     buf = io.BytesIO()
     safe = neutralised(frame).with_columns(
         pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal)
     )
-    safe.write_excel(buf, worksheet=sheet, autofit=True)
+    with xlsxwriter.Workbook(buf) as book:
+        if note:
+            about = book.add_worksheet("About")
+            about.write_string(0, 0, note)
+            about.set_column(0, 0, 120)
+        safe.write_excel(book, worksheet=sheet, autofit=True)
     return buf.getvalue()
 
 
@@ -60,7 +85,9 @@ def to_records(frame: pl.DataFrame) -> list[dict]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
-def to_json_bytes(frame: pl.DataFrame) -> bytes:
+def to_json_bytes(frame: pl.DataFrame, note: str | None = None) -> bytes:
     """A JSON list of objects, one per row (formula neutralisation applies: files get opened in
-    spreadsheets too)."""
-    return (json.dumps(to_records(neutralised(frame)), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    spreadsheets too); with a `note`, an object {"note": ..., "rows": [...]}."""
+    rows = to_records(neutralised(frame))
+    value = {"note": note, "rows": rows} if note else rows
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

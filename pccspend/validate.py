@@ -9,7 +9,7 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from pccspend import vocab
+from pccspend import publication, vocab
 from pccspend.atomic import finish_replace
 from pccspend.fy import is_financial_year
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
@@ -21,6 +21,8 @@ from pccspend.register import (
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 AMOUNT_RE = r"^\d{1,12}(\.\d{1,2})?$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+# An org-id (org-id.guide): a list code such as GB-CHC or GB-COH, a dash, the body's number.
+ORG_ID_RE = r"^[A-Z]{2}-[A-Z0-9]+-\S+$"
 
 
 @dataclass(frozen=True, order=True)
@@ -97,7 +99,10 @@ def amount() -> list[pa.Check]:
     ]
 
 
-BOOL = one_of(["true", "false"], "is_public")
+PUBLICATION = one_of(vocab.PUBLICATION, "publication")
+TOTAL_PUBLICATION = one_of(("draft", "published", "withheld"), "a stated total's publication")
+URL = matches(r"^https?://\S+$", "url must start with http:// or https://")
+ORG_ID = matches(ORG_ID_RE, "an org-id such as GB-CHC-1234567 or GB-COH-01234567")
 
 
 def _col(required: bool, *checks: pa.Check) -> pa.Column:
@@ -127,7 +132,18 @@ def award_schema(source_ids: list[str], streams=vocab.FUNDING_STREAMS) -> pa.Dat
             "decision_date": _col(False, iso_date()),
             "source_id": _col(True, _check(lambda c: c.is_in(source_ids), "source_id must name a row of sources.csv")),
             "source_locator": _col(True),
-            "is_public": _col(True, BOOL),
+            "recipient_org_id": _col(False, ORG_ID),
+            "purpose": _col(False),
+            "conditions": _col(False),
+            "crime_reduction_reasons": _col(False),
+            "value_for_money_reasons": _col(False),
+            "contract_value_gbp": _col(False, *amount()),
+            "contract_copy_url": _col(False, URL),
+            "publication": _col(True, PUBLICATION),
+            "redacted_fields": _col(False),
+            "publication_reason": _col(False),
+            "publication_decided_by": _col(False),
+            "publication_decided_on": _col(False, iso_date()),
             "notes": _col(False),
         },
         strict=True,
@@ -143,7 +159,7 @@ SOURCE_SCHEMA = pa.DataFrameSchema(
         "published_date": _col(True, iso_date()),
         "kind": _col(True, one_of(vocab.SOURCE_KINDS, "kind")),
         "file_name": _col(False),
-        "url": _col(False, matches(r"^https?://\S+$", "url must start with http:// or https://")),
+        "url": _col(False, URL),
         "reference": _col(False),
     },
     strict=True,
@@ -166,7 +182,8 @@ def totals_schema(source_ids: list[str], streams=vocab.FUNDING_STREAMS) -> pa.Da
             "covers_award_ids": _col(True),
             "stated_total_gbp": _col(True, *amount()),
             "amount_note": _col(False),
-            "is_public": _col(True, BOOL),
+            "publication": _col(True, TOTAL_PUBLICATION),
+            "publication_reason": _col(False),
         },
         strict=True,
     )
@@ -267,7 +284,16 @@ def _cross_award_rules(awards: pl.DataFrame) -> list[Problem]:
     for broken, column, rule in rules:
         for row, value in indexed.filter(broken).select("_row", column).iter_rows():
             out.append(Problem(AWARDS_CSV, row + 2, column, value, rule))
+    out += [Problem(AWARDS_CSV, row + 2, column, value, rule) for row, column, value, rule in publication.rules(awards)]
     return out
+
+
+def _old_layout(frame: pl.DataFrame | None, file: str) -> list[Problem]:
+    """A register from before the publication decision: one clear problem saying how to migrate."""
+    if frame is None or publication.OLD_COLUMN not in frame.columns or "publication" in frame.columns:
+        return []
+    return [Problem(file, 1, publication.OLD_COLUMN, None,
+                    "this register predates the publication decision: " + publication.MIGRATE_HINT)]
 
 
 def glob_regex(pattern: str) -> str:
@@ -369,6 +395,9 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         problems += _run_schema(SOURCE_SCHEMA, sources, SOURCES_CSV)
         if "source_id" in sources.columns:
             source_ids = [s for s in sources["source_id"].to_list() if s]
+    old = _old_layout(awards, AWARDS_CSV) + _old_layout(totals, TOTALS_CSV)
+    if old:  # every other rule would only repeat it
+        return old, {"awards": awards, "sources": sources, "stated_totals": totals, "population": None}
     if awards is not None:
         problems += _run_schema(award_schema(source_ids, streams), awards, AWARDS_CSV)
         problems += _cross_award_rules(awards)

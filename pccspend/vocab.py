@@ -64,6 +64,16 @@ SOURCE_KINDS: dict[str, str] = {
     "import": "A file imported into the register (spreadsheet or 360Giving data).",
 }
 
+# The publication decision, as a decision record's Publication Scheme makes it ("It is
+# appropriate to publish: Yes / Part Redacted / No", with the reasons for any non-publication).
+PUBLICATION: dict[str, str] = {
+    "draft": "Not yet decided: kept from the public (every import lands here).",
+    "published": "Decided: published in full.",
+    "redacted": "Decided: published with some fields withheld (the award still counts in every total).",
+    "withheld": "Decided: not published, for the reason recorded.",
+}
+PUBLIC_STATES: tuple[str, ...] = ("published", "redacted")
+
 TOTAL_KINDS: dict[str, str] = {
     "line_total": "A total the document states for lines it lists.",
     "budget": "A budget envelope the document states; lines need not add up to it.",

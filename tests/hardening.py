@@ -71,7 +71,7 @@ def hostile_awards(template: dict) -> list[dict]:
                     "provider_sector": "voluntary sector", "service": payload, "description": payload,
                     "source_locator": payload, "notes": payload, "amount_gbp": f"{1000 + i}.00",
                     "amount_note": "", "theme": "victims", "funding_stream": "", "status": "awarded",
-                    "financial_year": "2017/18", "is_public": "true"})
+                    "financial_year": "2017/18", "publication": "published"})
     out.append({**out[0], "award_id": "HOSTILE-AREA", "area": HOSTILE_AREA, "funding_stream": HOSTILE_STREAM,
                 "provider": HTML[1], "service": "Service in a hostile area", "amount_gbp": "777.00",
                 "source_id": "HOSTILE-SRC"})

@@ -16,7 +16,11 @@ from tests.conftest import copy_data
 # Strings only the unpublished canary awards (and the canary's own document) carry: none of them
 # may appear in any byte of any snapshot file.
 CANARY_STRINGS = ["CANARY-AWD", "Zq8Xw", "Kp4Vt", "Jm2Rn", "Vt7Lp", "CANARY-REF", "CANARY-COMMIT", "987654", "123457",
-                  "2099-01-01"]
+                  "2099-01-01", "Wh9Kd", "246813",
+                  # the withheld fields of the published, part-redacted award REDACTED_AWARD
+                  "Rf3Yb", "Ad6Tc", "Lc5Wm", "Nt2Qp"]
+REDACTED_AWARD = "RDX-REFUGE-1"
+REDACTED_REASON = "personal safety (Freedom of Information Act 2000, section 38)"
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x","y")'
 LOCATOR = "<b onmouseover=alert(3)>Paragraph 4.3</b>"
@@ -35,8 +39,9 @@ def _rewrite(path: Path, change) -> None:
 
 
 def hostile_register(root: Path) -> DataDir:
-    """The bundled register plus two unpublished canary awards (one from a document of its own, one
-    beside published awards in a published document and covered by a published stated total) and
+    """The bundled register plus three held-back canary awards (two drafts: one from a document of
+    its own, one beside published awards in a published document and covered by a published stated
+    total; one withheld), one published award with four fields withheld (REDACTED_AWARD), and
     hostile text in one published award (CAM-BCB170511-VS01)."""
     data = copy_data(root)
 
@@ -51,18 +56,30 @@ def hostile_register(root: Path) -> DataDir:
         canary = {**vs01, "award_id": "CANARY-AWD-7f3a9c", "commitment_id": "CANARY-COMMIT-1",
                   "provider": "Canary provider Zq8Xw", "service": "Canary service Kp4Vt",
                   "description": "Canary description Jm2Rn", "amount_gbp": "987654.32", "status": "committed",
-                  "source_id": "CANARY-SRC-1", "source_locator": "Canary locator Jm2Rn", "is_public": "false",
+                  "source_id": "CANARY-SRC-1", "source_locator": "Canary locator Jm2Rn", "publication": "draft",
                   "notes": "Canary note Zq8Xw"}
         mixed = {**canary, "award_id": "CANARY-AWD-mixed01", "commitment_id": "", "amount_gbp": "123457.89",
                  "status": "awarded", "source_id": vs01["source_id"], "funding_stream": vs01["funding_stream"]}
-        return rows + [canary, mixed]
+        withheld = {**canary, "award_id": "CANARY-AWD-withheld", "commitment_id": "", "amount_gbp": "246813.57",
+                    "status": "awarded", "source_id": vs01["source_id"], "service": "Canary withheld service Wh9Kd",
+                    "publication": "withheld", "publication_reason": "prevention or detection of crime"}
+        # Published with its provider, description, locator and notes withheld: it counts in every
+        # total (£1,000), and none of those four texts may appear in public.
+        redacted = {**vs01, "award_id": REDACTED_AWARD, "commitment_id": "", "funding_stream": "",
+                    "service": "Refuge accommodation", "provider": "Canary refuge Rf3Yb",
+                    "provider_sector": "voluntary sector", "description": "Canary refuge address Ad6Tc",
+                    "source_locator": "Canary locator Lc5Wm", "notes": "Canary note Nt2Qp", "amount_gbp": "1000.00",
+                    "status": "awarded", "publication": "redacted",
+                    "redacted_fields": "provider;description;source_locator;notes",
+                    "publication_reason": REDACTED_REASON}
+        return rows + [canary, mixed, withheld, redacted]
 
     def totals(rows):
         return rows + [{**rows[0], "total_id": CANARY_TOTAL, "source_id": "CAM-BCB-2017-05-11",
                         "source_locator": "Paragraph 4.3", "total_kind": "line_total",
                         "description": "A published total covering a published and an unpublished award",
                         "funding_stream": "", "covers_award_ids": "CAM-BCB170511-VS01;CANARY-AWD-mixed01",
-                        "stated_total_gbp": "600000.00", "amount_note": "", "is_public": "true"}]
+                        "stated_total_gbp": "600000.00", "amount_note": "", "publication": "published"}]
 
     _rewrite(data.register / "sources.csv", sources)
     _rewrite(data.register / "awards.csv", awards)

@@ -77,7 +77,7 @@ def registers(draw):
             "theme": draw(st.sampled_from(["", *vocab.THEMES])), "service": "A service",
             "provider": draw(st.sampled_from(["", "A charity"])), "amount_gbp": draw(st.sampled_from(["", "100", "0.5"])),
             "mechanism": "grant", "status": draw(st.sampled_from(["awarded", "committed"])),
-            "source_id": "S-1", "source_locator": "Table 1", "is_public": draw(st.sampled_from(["true", "false"])),
+            "source_id": "S-1", "source_locator": "Table 1", "publication": draw(st.sampled_from(["published", "draft"])),
         }
         row["provider_sector"] = "voluntary sector" if row["provider"] else ""
         if broken:
@@ -102,7 +102,7 @@ def registers(draw):
                  "description": "Total", "area": "Somewhere", "from_year": "2017/18", "to_year": "2019/20",
                  "funding_stream": "", "status": awards[0]["status"],
                  "covers_award_ids": draw(st.sampled_from(["A-*", "A-0", "B-*;A-?", "", "["])),
-                 "stated_total_gbp": draw(st.sampled_from(["100", "-1", "x"])), "amount_note": "", "is_public": "true"}
+                 "stated_total_gbp": draw(st.sampled_from(["100", "-1", "x"])), "amount_note": "", "publication": "published", "publication_reason": ""}
         files["stated_totals.csv"] = _csv_bytes(TOTAL_COLUMNS, [list(total.values())])
     if broken and draw(st.integers(0, 14)) == 0:  # a file that is not a CSV at all
         files[draw(st.sampled_from(sorted(files)))] = draw(st.binary(max_size=40))

@@ -115,7 +115,7 @@ def test_each_trafford_grant_becomes_one_traceable_award_row(fresh_data):
                        "schools, businesses, third sector groups etc. which will culminate in a series of performances",
         "provider": "Altrincham Children's Choir", "provider_sector": "other", "amount_gbp": "2266.00",
         "amount_note": None, "mechanism": "grant", "status": "awarded", "decision_ref": None,
-        "decision_date": "2013-01-18", "source_id": SOURCE, "source_locator": "row 2", "is_public": "true",
+        "decision_date": "2013-01-18", "source_id": SOURCE, "source_locator": "row 2", "publication": "published",
         "notes": None,
     }
     # A recipient with a registered charity number is a voluntary-sector body.

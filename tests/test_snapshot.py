@@ -22,7 +22,9 @@ from pccspend.cli import main
 from pccspend.filters import Filters
 from pccspend.paths import PROJECT_ROOT
 from pccspend.snapshot import NotPublic, Scope, TargetRefused
-from tests.snapshot_setup import CANARY_STRINGS, CANARY_TOTAL, FORMULA, LOCATOR, SCRIPT, hostile_snapshot
+from tests.snapshot_setup import (
+    CANARY_STRINGS, CANARY_TOTAL, FORMULA, LOCATOR, REDACTED_AWARD, REDACTED_REASON, SCRIPT, hostile_snapshot,
+)
 
 PUBLISH_PAGE = str(PROJECT_ROOT / "pages" / "publish.py")
 CAMBS_2017 = ["--area", "Cambridgeshire", "--year", "2017/18"]
@@ -101,7 +103,7 @@ def test_the_manifest_lists_every_file_with_a_checksum_that_verifies(built, tmp_
     assert about["generator"] == snapshot.GENERATOR
     assert about["scope"] == {"areas": "all", "from_year": None, "to_year": None, "published_only": True}
     assert about["areas_covered"] == ["Cambridgeshire", "Leicestershire", "West Midlands"]
-    assert about["data_as_of"] == "2017-05-11"  # the newest *published* document, not the canary's
+    assert about["data_as_of"] == "2021-03-30"  # the newest *published* document (EXE0004/21), not the canary's
     assert [f["path"] for f in about["files"]] == sorted(n for n in files(folder) if n != "manifest.json")
     assert manifest.verify(folder) == []
     # a changed, a missing and an extra file are each reported
@@ -146,7 +148,7 @@ def test_formulas_are_neutralised_in_csv_xlsx_and_json(built):
     assert "'" + FORMULA in {c.value for c in cells}
     records = json.loads((data / "awards.json").read_text())
     assert next(r for r in records if r["award_id"] == "CAM-BCB170511-VS01")["service"] == "'" + FORMULA
-    assert len(rows) == len(records) == book.active.max_row - 1 == 51
+    assert len(rows) == len(records) == book.active.max_row - 1 == 57  # 51, the 5 EXE0004/21 awards and the redacted canary
     for chart_csv in (data / "charts").glob("*.csv"):
         assert not re.search(rb'(^|[,\n])"?[=+@]', chart_csv.read_bytes().removeprefix(b"\xef\xbb\xbf")), chart_csv
 
@@ -159,14 +161,22 @@ def test_exact_headline_figures_for_cambridgeshire_2017_18(cambs):
     html = (cambs / "index.html").read_text()
     kpis = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html)
     # 22 providers in the bundled register: the hostile name given to one of Cambridgeshire
-    # Constabulary's awards counts as a 23rd.
-    assert kpis == [("Total spend", "£2,273,508"), ("Awards", "36"), ("Providers", "23"),
+    # Constabulary's awards counts as a 23rd, the redacted award's withheld provider as a 24th; its
+    # £1,000 counts in the total.
+    assert kpis == [("Total spend", "£2,274,508"), ("Awards", "37"), ("Providers", "24"),
                     ("Awards without an amount", "2")]
     assert html.count("<h1>") == 1
     assert "<h1>Commissioned services and grants: Cambridgeshire, 2017/18</h1>" in html
     awards = list(csv.DictReader(io.StringIO((cambs / "data" / "awards.csv").read_text(encoding="utf-8-sig"))))
-    assert len(awards) == 36
-    assert sum(Decimal(a["amount_gbp"]) for a in awards if a["amount_gbp"]) == Decimal("2273508")
+    assert len(awards) == 37
+    assert sum(Decimal(a["amount_gbp"]) for a in awards if a["amount_gbp"]) == Decimal("2274508")
+    redacted = next(a for a in awards if a["award_id"] == REDACTED_AWARD)
+    withheld = f"Withheld: {REDACTED_REASON}"
+    assert {c: redacted[c] for c in ("provider", "description", "source_locator", "notes", "amount_gbp",
+                                     "service", "publication", "publication_reason")} == {
+        "provider": withheld, "description": withheld, "source_locator": withheld, "notes": withheld,
+        "amount_gbp": "1000.00", "service": "Refuge accommodation", "publication": "redacted",
+        "publication_reason": REDACTED_REASON}
 
 
 def test_reconciliation_counts_published_lines_only_and_states_gaps(built, cambs):
@@ -204,7 +214,7 @@ def test_a_long_award_table_is_cut_on_the_page_and_says_so(built, monkeypatch):
     html = site.render_page(context)
     table = html[html.index('<caption id="awards-cap">'):]
     assert table[:table.index("</table>")].count('<th scope="row">') == 5
-    assert "36 awards, each with the document" in html and "This page lists the first\n    5</strong>" in html
+    assert "37 awards, each with the document" in html and "This page lists the first\n    5</strong>" in html
 
 
 def test_nothing_but_public_filters_get_through():
@@ -252,9 +262,12 @@ def test_publish_page_previews_public_rows_and_offers_the_zip(built, monkeypatch
     at.selectbox(key="publish:from").set_value("2017/18")
     at.selectbox(key="publish:to").set_value("2017/18").run()
     assert [(m.label, m.value) for m in at.metric] == [
-        ("Published awards", "36"), ("Total spend", "£2,273,508"), ("Held back (not published)", "2")]
+        ("Published awards", "37"), ("Total spend", "£2,274,508"), ("Held back (not published)", "3")]
     shown = at.dataframe[0].value
-    assert len(shown) == 36 and not shown.to_string().count("CANARY")
+    assert len(shown) == 37 and not shown.to_string().count("CANARY")
+    assert leaks({"preview": shown.to_csv().encode()}) == []
+    redacted = shown[shown["award_id"] == REDACTED_AWARD].iloc[0]
+    assert (redacted["provider"], redacted["amount_gbp"]) == (f"Withheld: {REDACTED_REASON}", 1000)
     at.button(key="publish:build").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "pcc-spend-cambridgeshire-2017-18.zip" in [s.value for s in at.success][0]

@@ -16,6 +16,7 @@ from pccspend import vocab
 from pccspend.build import build
 from pccspend.cli import main
 from pccspend.fy import fy_label, fy_of_date, fy_start, is_financial_year
+from pccspend.register import AWARD_COLUMNS
 from pccspend.validate import Problem, ValidationFailed, validate_register
 
 
@@ -69,14 +70,15 @@ def test_problem_message_names_file_row_column_value_and_rule():
 
 def test_failed_build_leaves_the_previous_build_untouched(fresh_data):
     build(fresh_data)
-    before = {p.name: p.read_bytes() for p in fresh_data.current.resolve().iterdir()}
+    before = {p.relative_to(fresh_data.current.resolve()): p.read_bytes()
+              for p in fresh_data.current.resolve().rglob("*") if p.is_file()}
     target = fresh_data.current.resolve()
     rewrite(fresh_data.register / "awards.csv", break_awards)
     with pytest.raises(ValidationFailed) as err:
         build(fresh_data)
     assert len(err.value.problems) == 10
     assert fresh_data.current.resolve() == target
-    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+    assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
     assert not [p for p in fresh_data.builds.iterdir() if p.name.startswith(".tmp-")]
 
 
@@ -174,11 +176,7 @@ def test_financial_year_of_a_date_runs_april_to_march(day):
     assert (day.year == start and day.month >= 4) or (day.year == start + 1 and day.month <= 3)
 
 
-AWARD_HEADER = (
-    "award_id,commitment_id,area,funder,financial_year,theme,plan_priority,funding_stream,service,"
-    "description,provider,provider_sector,amount_gbp,amount_note,mechanism,status,decision_ref,"
-    "decision_date,source_id,source_locator,is_public,notes"
-)
+AWARD_HEADER = ",".join(AWARD_COLUMNS)
 cell = st.text(alphabet=string.ascii_letters + string.digits + " -/£,.=@'\"é\n", max_size=12)
 
 
@@ -198,7 +196,11 @@ def award_rows(draw):
             "status": draw(st.sampled_from([*vocab.STATUSES, "maybe"])),
             "source_id": draw(st.sampled_from(["CAM-BCB-2017-05-11", "NOPE"])),
             "source_locator": "Table 1",
-            "is_public": draw(st.sampled_from(["true", "false", "yes"])),
+            "publication": draw(st.sampled_from([*vocab.PUBLICATION, "true", ""])),
+            "redacted_fields": draw(st.sampled_from(["", "provider", "provider; description", "award_id", "nope"])),
+            "publication_reason": draw(st.sampled_from(["", "personal safety"])),
+            "publication_decided_on": draw(st.sampled_from(["", "2026-12-01", "1/12/2026"])),
+            "recipient_org_id": draw(st.sampled_from(["", "GB-CHC-1234567", "1234567"])),
         }
         if draw(st.booleans()):
             row[draw(st.sampled_from(sorted(row)))] = draw(cell)

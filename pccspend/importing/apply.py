@@ -6,13 +6,12 @@ Also `import_file` (plan, then apply unless a dry run or anything was rejected) 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import tempfile
 from pathlib import Path
 
 from pccspend.atomic import finish_replace, replace_files
 from pccspend.build import build
+from pccspend.edits import register_lock
 from pccspend.importing.plan import ImportPlan, Progress, plan_import, size_refusal
 from pccspend.register import register_digest
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
@@ -21,18 +20,6 @@ from pccspend.validate import Problem
 
 class ImportRefused(Exception):
     """The plan has rejections, or the register changed since it was made."""
-
-
-@contextlib.contextmanager
-def _register_lock(data: DataDir):
-    """One import at a time per data folder (the CLI and the dashboard may both try)."""
-    data.builds.mkdir(parents=True, exist_ok=True)
-    with open(data.builds / ".import.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m: None) -> dict | None:
@@ -47,7 +34,7 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         return None
     if plan.staging is None:
         raise ImportRefused("the plan was closed; plan the import again")
-    with _register_lock(data):
+    with register_lock(data):
         finish_replace(data.root)
         if register_digest(data) != plan.register_digest:
             raise ImportRefused("the register changed since this import was planned; plan it again")
@@ -60,16 +47,17 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
 
 
 def import_file(data: DataDir, path: Path, area: str | None = None, *, dry_run: bool = False,
-                name: str | None = None, progress: Progress = lambda _m: None) -> ImportPlan:
+                name: str | None = None, progress: Progress = lambda _m: None,
+                publish_as: str | None = None) -> ImportPlan:
     """Plan an import and, unless `dry_run` or anything was rejected, apply it."""
-    with plan_import(data, path, area, name=name, progress=progress) as plan:
+    with plan_import(data, path, area, name=name, progress=progress, publish_as=publish_as) as plan:
         if not dry_run and plan.ok:
             apply_import(data, plan, progress)
     return plan
 
 
 def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *,
-                  dry_run: bool = True) -> ImportPlan:
+                  dry_run: bool = True, publish_as: str | None = None) -> ImportPlan:
     """`import_file` for bytes (an upload): written to a private temporary file first."""
     if refusal := size_refusal(len(content)):
         plan = ImportPlan(file_name=Path(name).name or "upload")
@@ -78,4 +66,4 @@ def import_upload(data: DataDir, name: str, content: bytes, area: str | None = N
     with tempfile.TemporaryDirectory(prefix="pccspend-upload-") as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
-        return import_file(data, path, area, dry_run=dry_run, name=name)
+        return import_file(data, path, area, dry_run=dry_run, name=name, publish_as=publish_as)

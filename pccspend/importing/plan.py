@@ -30,7 +30,7 @@ from pccspend.mapping import load_rules
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.reading import FileBroken, FileBrokenMany, Table, fail, open_table
 from pccspend.register import (
-    AWARD_COLUMNS, FUNDING_STREAM_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, funding_streams, register_digest,
+    AWARD_COLUMNS, FUNDING_STREAM_COLUMNS, PUBLICATION_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, funding_streams, register_digest,
 )
 from pccspend.validate import Problem, validate_register
 
@@ -88,6 +88,7 @@ class ImportPlan:
     register_digest: str = ""
     staging: Path | None = None
     staged_files: list[str] = field(default_factory=list)
+    published_by: str | None = None  # new awards published on import by this person (else drafts)
 
     @property
     def ok(self) -> bool:
@@ -139,12 +140,16 @@ def _comparable(row: dict) -> tuple:
 
 
 def plan_import(data: DataDir, path: Path, area: str | None = None, *, name: str | None = None,
-                progress: Progress = lambda _m: None, today: dt.date | None = None) -> ImportPlan:
-    """Read `path` and stage the register it would make; nothing in `data` changes."""
+                progress: Progress = lambda _m: None, today: dt.date | None = None,
+                publish_as: str | None = None) -> ImportPlan:
+    """Read `path` and stage the register it would make; nothing in `data` changes.
+
+    New awards land as drafts, or published when `publish_as` names who decided so; an award
+    already in the register keeps its publication decision (decisions are made on review)."""
     path = Path(path)
     name = re.sub(r"[\x00-\x1f\x7f]+", " ", Path(name or path.name).name).strip() or "upload"
     area = area.strip() if area and area.strip() else None
-    plan = ImportPlan(file_name=name, area=area)
+    plan = ImportPlan(file_name=name, area=area, published_by=publish_as)
     try:
         _plan(plan, data, path, name, area, progress, today or dt.date.today())
     except FileBrokenMany as exc:
@@ -181,11 +186,15 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
 
     header, existing_rows = _read_rows(data.register / AWARDS_CSV)
     header = header or list(AWARD_COLUMNS)
-    existing = {}
+    existing, decided = {}, {}
     for r in existing_rows:
         row = {c: _blank(v) for c, v in zip(header, r)}
         existing[row.get("award_id")] = _comparable(row)
+        decided[row.get("award_id")] = {c: row.get(c) for c in PUBLICATION_COLUMNS}
     del existing_rows
+    new_decision = {c: None for c in PUBLICATION_COLUMNS} | (
+        {"publication": "published", "publication_decided_by": plan.published_by,
+         "publication_decided_on": today.isoformat()} if plan.published_by else {"publication": "draft"})
     streams = funding_streams(data.register)
     source_id = f"IMPORT-{plan.sha256[:12]}"
     locator = (lambda r: f"grants[{r - 1}]") if table.fmt == "JSON" else (lambda r: f"row {r}")
@@ -230,6 +239,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
                     plan.reject(Problem(name, row, label, shown, rule))
                 continue
             award["source_id"], award["source_locator"] = source_id, locator(row)
+            award.update(decided.get(award_id) or new_decision)
             funders[award["funder"]] += 1
             if not award["theme"]:
                 plan.notes["no_theme"].add(row)

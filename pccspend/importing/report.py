@@ -26,6 +26,11 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
         return lines
     verb = ("added", "changed") if applied else ("would add", "would change")
     lines.append(f"{verb[0]} {plan.added:,}, {verb[1]} {plan.changed:,}, unchanged {plan.unchanged:,}, rejected 0")
+    if plan.added:
+        lines.append(f"the {plan.added:,} new award(s) "
+                     + (f"are published on import, decided by {plan.published_by}" if plan.published_by else
+                        "land as drafts: no public figure changes until someone publishes them "
+                        "(Review page, or `python -m pccspend decide`)"))
     if plan.gbp_by_year:
         lines.append("GBP by financial year: " + ", ".join(f"{fy} {gbp(v)}" for fy, v in plan.gbp_by_year.items()))
     if plan.new_streams:

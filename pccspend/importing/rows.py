@@ -17,7 +17,7 @@ from pccspend.giving360 import REQUIRED
 from pccspend.mapping import lookup
 from pccspend.reading import NotScalar, Table, clean, parse_amount, parse_date
 from pccspend.register import AWARD_COLUMNS
-from pccspend.validate import ID_RE
+from pccspend.validate import ID_RE, ORG_ID_RE
 
 MAX_LISTED = 200  # rejections and examples kept for the report; counts are always complete
 
@@ -172,7 +172,9 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
             notes["sector_other"].add(row)
     else:
         award["provider_sector"] = t.get("provider_sector")
-    award["is_public"] = "true"  # 360Giving data is published data
+    recipient = t.get("recipient_id")
+    if recipient and re.match(ORG_ID_RE, recipient):  # a registered body's org-id (GB-CHC-...), kept
+        award["recipient_org_id"] = recipient
     return award, errs
 
 
@@ -198,10 +200,6 @@ def _from_register(record: dict, ctx: _Context, row: int, notes: dict[str, Noted
         award["decision_date"] = decided.isoformat() if decided else None
     except ValueError as exc:
         errs.append(("decision_date", t.get("decision_date"), str(exc)))
-    if award["is_public"] is not None:
-        flag = award["is_public"].casefold()
-        if flag in ("true", "false", "yes", "no"):
-            award["is_public"] = "true" if flag in ("true", "yes") else "false"
     text = " ".join(filter(None, (award["service"], award["description"])))
     if not award["theme"]:
         award["theme"] = lookup(ctx.rules, "theme", award["funding_stream"], text)
@@ -213,7 +211,7 @@ def _from_register(record: dict, ctx: _Context, row: int, notes: dict[str, Noted
 def _award_rules(award: dict, streams) -> list[tuple[str, object, str]]:
     """The register's rules for one row (the staged register is validated again as a whole)."""
     errs = []
-    for col in ("award_id", "area", "funder", "financial_year", "service", "mechanism", "status", "is_public"):
+    for col in ("award_id", "area", "funder", "financial_year", "service", "mechanism", "status"):
         if not award.get(col):
             errs.append((col, None, "required: must not be empty"))
     for col in ("award_id", "commitment_id"):
@@ -224,8 +222,7 @@ def _award_rules(award: dict, streams) -> list[tuple[str, object, str]]:
         errs.append(("financial_year", award["financial_year"],
                      "financial year must be YYYY/YY with consecutive years, e.g. 2017/18"))
     for col, allowed in (("theme", vocab.THEMES), ("mechanism", vocab.MECHANISMS), ("status", vocab.STATUSES),
-                         ("provider_sector", vocab.PROVIDER_SECTORS), ("funding_stream", streams),
-                         ("is_public", ("true", "false"))):
+                         ("provider_sector", vocab.PROVIDER_SECTORS), ("funding_stream", streams)):
         if award.get(col) and award[col] not in allowed:
             shown = ", ".join(sorted(allowed)[:12]) + (", ..." if len(allowed) > 12 else "")
             errs.append((col, award[col], f"{col} must be one of: {shown}"))

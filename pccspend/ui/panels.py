@@ -12,7 +12,7 @@ import polars as pl
 import streamlit as st
 
 from pccspend import charts, state
-from pccspend.tabular import to_csv_bytes
+from pccspend.tabular import INTERNAL_NOTE, internal_name, to_csv_bytes
 from pccspend.ui.view_state import filters, set_filters
 
 EMPTY = "Nothing matches these filters. Widen them in the sidebar, remove a chip, or clear them all."
@@ -81,8 +81,9 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
         table(frame, key=f"data:{name}")
         # Made on click: eager bytes would be written to the media store on every rerun, and a
         # rerun that replaces them while the browser still checks the old URL shows a 404.
-        st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame),
-                           file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}", on_click="ignore")
+        st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame, INTERNAL_NOTE),
+                           file_name=internal_name(f"{name}.csv"), mime="text/csv", key=f"csv:{name}",
+                           on_click="ignore", help="The office's view: marked INTERNAL in its name and first line")
 
 
 def _clicked(key: str, on_click: Callable[[str], None]) -> None:
@@ -102,16 +103,29 @@ def display(frame: pl.DataFrame) -> pl.DataFrame:
     """A frame ready to show: money as numbers (formatted by the column config), unpublished rows
     marked, a link to each row's source document."""
     out = frame.with_columns(pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal))
-    if "is_public" in out.columns:
-        marked = not out["is_public"].all()
-        out = out.drop("is_public")
-        if marked:
-            out = out.with_columns(pl.when(frame["is_public"]).then(pl.lit("")).otherwise(pl.lit("UNPUBLISHED"))
-                                   .alias("publication")).select("publication", pl.exclude("publication"))
+    out = out.drop("is_public", strict=False)
+    if "publication" in out.columns:
+        decided = [c for c in ("redacted_fields", "publication_reason") if c in out.columns]
+        if (out["publication"] == "published").all():
+            out = out.drop("publication", *decided)
+        else:  # every state but published marked, with what is withheld and why
+            out = out.with_columns(publication_label(out).alias("publication")).drop(decided)
     if "source_id" in out.columns and "source_locator" in out.columns:
         links = [source_link(s, loc) for s, loc in zip(out["source_id"], out["source_locator"])]
         out = out.with_columns(pl.Series("document", links, dtype=pl.String))
     return out
+
+
+def publication_label(frame: pl.DataFrame) -> pl.Series:
+    """"" for a published row; DRAFT, WITHHELD (reason) or REDACTED: fields (reason) otherwise."""
+    state = pl.col("publication")
+    reason = pl.col("publication_reason") if "publication_reason" in frame.columns else pl.lit(None, pl.String)
+    fields = pl.col("redacted_fields") if "redacted_fields" in frame.columns else pl.lit(None, pl.String)
+    why = pl.when(reason.is_not_null()).then(pl.lit(" (") + reason + pl.lit(")")).otherwise(pl.lit(""))
+    label = (pl.when(state == "published").then(pl.lit(""))
+             .when(state == "redacted").then(pl.lit("REDACTED: ") + fields.fill_null("") + why)
+             .otherwise(state.str.to_uppercase() + why))
+    return frame.select(label.alias("publication")).to_series()
 
 
 def column_config(schema: Mapping[str, pl.DataType]) -> dict:
@@ -132,7 +146,9 @@ def column_config(schema: Mapping[str, pl.DataType]) -> dict:
         elif dtype == pl.Date:
             config[c] = st.column_config.DateColumn(label, format="D MMM YYYY", width="small")
         elif c == "publication":
-            config[c] = st.column_config.TextColumn("Publication", help="UNPUBLISHED: not approved for publication")
+            config[c] = st.column_config.TextColumn(
+                "Publication", help="Empty: published. DRAFT: not yet decided. WITHHELD: not published, for the "
+                "reason given. REDACTED: published with the fields named withheld from the public.")
         else:
             config[c] = st.column_config.Column(label, width=width)
     return config
