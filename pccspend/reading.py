@@ -21,13 +21,13 @@ from typing import Callable, Iterator
 from pccspend.giving360 import (
     REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360,
 )
-from pccspend.register import AWARD_COLUMNS
+from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
 from pccspend.tabular import FORMULA_START
 from pccspend.validate import Problem
 
 SNIFF_BYTES = 64 * 1024
 # The register's layout: these must be columns of the file; area may come from --area instead.
-REGISTER_REQUIRED = ("award_id", "funder", "financial_year", "service", "mechanism", "status", "is_public")
+REGISTER_REQUIRED = ("award_id", "funder", "financial_year", "service", "mechanism", "status")
 
 AMOUNT_TEXT = re.compile(r"^£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -211,9 +211,11 @@ def _layout(header: list[str], name: str, fmt: str) -> Table:
         layout = "360Giving"
         columns = {f: labels[i] for f, i in found.items()}
     elif {"award_id", "financial_year"} & {h.casefold() for h in labels}:
-        # Provenance is the imported file itself, so a file's own source columns are not read.
+        # Provenance is the imported file itself, so a file's own source columns are not read; a
+        # publication decision is made on review, never taken from a file (imports land as drafts).
+        not_read = ("source_id", "source_locator", *PUBLICATION_COLUMNS)
         found = {h.casefold(): i for i, h in enumerate(labels)
-                 if h.casefold() in AWARD_COLUMNS and h.casefold() not in ("source_id", "source_locator")}
+                 if h.casefold() in AWARD_COLUMNS and h.casefold() not in not_read}
         missing = [c for c in REGISTER_REQUIRED if c not in found]
         layout = "register"
         columns = {c: labels[i] for c, i in found.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -27,10 +28,50 @@ def copy_data(dest: Path) -> DataDir:
     return DataDir(dest)
 
 
+def edit(path: Path, change) -> None:
+    """Rewrite a register CSV through `change(rows) -> rows` (rows as dicts; the header kept unless
+    `change` returns (header, rows))."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = list(reader.fieldnames), list(reader)
+    out = change(rows)
+    if isinstance(out, tuple):
+        header, out = out
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, header, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(out)
+
+
+def set_row(award_id: str, **cells):
+    """An `edit` change setting cells of one award."""
+    def change(rows):
+        for row in rows:
+            if row["award_id"] == award_id:
+                row.update(cells)
+        return rows
+    return change
+
+
 @pytest.fixture(scope="session")
 def built_data(tmp_path_factory) -> DataDir:
     """The bundled register, built into a private folder (tests never touch data/ itself)."""
     data = copy_data(tmp_path_factory.mktemp("data"))
+    build(data)
+    return data
+
+
+# The bundled register publishes every award; tests of what must never be public hold some back.
+HELD_BACK = {"LEI-EXE0004-21-T2-01": {"publication": "draft"},
+             "CAM-BCB170511-VS02": {"publication": "withheld", "publication_reason": "prevention or detection of crime"}}
+
+
+@pytest.fixture(scope="session")
+def held_back_data(tmp_path_factory) -> DataDir:
+    """The bundled register with a draft and a withheld award (HELD_BACK), built."""
+    data = copy_data(tmp_path_factory.mktemp("held-back"))
+    for award_id, cells in HELD_BACK.items():
+        edit(data.register / "awards.csv", set_row(award_id, **cells))
     build(data)
     return data
 

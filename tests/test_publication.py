@@ -22,34 +22,11 @@ from pccspend.importing import import_file
 from pccspend.publication import MIGRATE_HINT
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, STATUTORY_COLUMNS, TOTAL_COLUMNS
 from pccspend.validate import Problem, validate_register
+from tests.conftest import edit, set_row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRAFFORD = FIXTURES / "trafford_council_voluntary_sector_grants.csv"
 EVERYTHING = Filters(statuses=("awarded", "committed", "planned", "optional_extension"))
-
-
-def edit(path: Path, change) -> None:
-    """Rewrite a register CSV through `change(rows) -> rows` (rows as dicts; header kept unless
-    `change` returns (header, rows))."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        header, rows = list(reader.fieldnames), list(reader)
-    out = change(rows)
-    if isinstance(out, tuple):
-        header, out = out
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, header, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(out)
-
-
-def set_row(award_id: str, **cells):
-    def change(rows):
-        for row in rows:
-            if row["award_id"] == award_id:
-                row.update(cells)
-        return rows
-    return change
 
 
 def row_number(data, award_id: str) -> int:

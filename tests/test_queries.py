@@ -12,9 +12,12 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
+from pccspend.build import build
 from pccspend.cli import main
+from pccspend.db import Database
 from pccspend.filters import Filters
 from pccspend.queries import load_query, query_names, query_params
+from tests.conftest import edit, set_row
 
 # The filter state reaches every question as one struct (pccspend/filters.py `Filters.sql`).
 FILTER_PARAMS = {"filters"}
@@ -23,9 +26,11 @@ EXPECTED = {
     "area_comparison": (FILTER_PARAMS, ["area", "financial_year", "amount_gbp", *COUNTS, "population", "amount_per_resident_gbp"]),
     "awards": (FILTER_PARAMS | {"row_limit"}, [
         "award_id", "area", "funder", "financial_year", "theme", "plan_priority", "funding_stream", "service",
-        "description", "provider", "provider_sector", "amount_gbp", "amount_note", "mechanism", "status",
-        "commitment_id", "decision_ref", "decision_date", "is_public", "source_id", "source_title",
-        "source_file", "source_url", "source_locator", "notes",
+        "description", "provider", "provider_sector", "recipient_org_id", "amount_gbp", "amount_note", "mechanism",
+        "status", "commitment_id", "decision_ref", "decision_date", "purpose", "conditions", "crime_reduction_reasons",
+        "value_for_money_reasons", "contract_value_gbp", "contract_copy_url", "publication", "redacted_fields",
+        "publication_reason", "is_public", "source_id", "source_title", "source_file", "source_url", "source_locator",
+        "notes",
     ]),
     "commitments_by_year": (FILTER_PARAMS, ["financial_year", "status", "amount_gbp", "award_count", "missing_amount_count"]),
     "commitments": (FILTER_PARAMS, ["commitment_id", "area", "service", "provider", "financial_year", "status", "amount_gbp", "award_count"]),
@@ -90,28 +95,30 @@ def test_query_binds_exactly_its_parameters_and_returns_its_columns(db, name):
     assert db.query(name, ALL_PUBLIC, top_n=5).columns == columns
 
 
+# EXE0004/21 (Leicestershire 2022/23: five committed awards, £546,216, three named providers, no
+# theme or stream) is published (issue 13): it counts by default.
 def test_kpis_default_counts_awarded_and_committed_published_money(db):
-    assert db.query("kpis").row(0) == (D("4286144.00"), 51, 25, 5, 3, "2013/14", "2020/21")
+    assert db.query("kpis").row(0) == (D("4832360.00"), 56, 28, 5, 3, "2013/14", "2022/23")
 
 
 def test_kpis_with_extensions_and_unpublished(db):
-    assert db.query("kpis", EXT).row(0)[:4] == (D("4735053.00"), 55, 25, 5)
+    assert db.query("kpis", EXT).row(0)[:4] == (D("5281269.00"), 60, 28, 5)
     assert db.query("kpis", INTERNAL).row(0)[:4] == (D("4832360.00"), 56, 28, 5)
 
 
 def test_spend_by_theme(db):
     assert rows(db.query("spend_by_theme")) == [
-        ("Not stated", D("2012636.00"), 16, 4),
+        ("Not stated", D("2558852.00"), 21, 4),
         ("victims", D("1305117.00"), 17, 1),
         ("offenders", D("617791.00"), 7, 0),
         ("communities", D("350600.00"), 11, 0),
     ]
-    assert rows(db.query("spend_by_theme", EXT))[0] == ("Not stated", D("2461545.00"), 20, 4)
+    assert rows(db.query("spend_by_theme", EXT))[0] == ("Not stated", D("3007761.00"), 25, 4)
 
 
 def test_spend_by_funding_stream(db):
     assert rows(db.query("spend_by_funding_stream")) == [
-        ("Not stated", D("1945636.00"), 12, 1),
+        ("Not stated", D("2491852.00"), 17, 1),
         ("Crime and Disorder Reduction Grants", D("1312248.00"), 25, 1),
         ("MoJ Victims' Services Grant", D("961260.00"), 10, 0),
         ("Casualty Reduction and Support Fund", D("67000.00"), 1, 0),
@@ -132,6 +139,7 @@ def test_spend_by_year_stacks_by_theme(db):
         ("2018/19", "Not stated", D("448909.00"), 2, 0),
         ("2019/20", "Not stated", D("448909.00"), 2, 0),
         ("2020/21", "Not stated", D("112227.00"), 2, 0),
+        ("2022/23", "Not stated", D("546216.00"), 5, 0),
     ]
 
 
@@ -140,6 +148,7 @@ def test_spend_by_year_with_optional_extensions(db):
     assert rows(got) == [
         ("2020/21", "Not stated", D("448909.00"), 4, 0),
         ("2021/22", "Not stated", D("112227.00"), 2, 0),
+        ("2022/23", "Not stated", D("546216.00"), 5, 0),
     ]
 
 
@@ -178,11 +187,14 @@ def test_reconciliation_sets_each_stated_total_beside_its_lines(db):
     ]
 
 
-def test_reconciliation_for_the_public_hides_unpublished_documents(db):
+def test_reconciliation_shows_exe0004_without_asking_for_unpublished_rows(db):
     got = db.query("reconciliation", ALL_PUBLIC.replace(areas=("Leicestershire",)))
     assert got["total_id"].to_list() == [
         "LEI-EXE0001-TOT-ALL", "LEI-EXE0001-TOT-T1", "LEI-EXE0001-TOT-T1X", "LEI-EXE0001-TOT-T2", "LEI-EXE0001-TOT-T2X",
+        "LEI-EXE0004-21-TOT-ALL", "LEI-EXE0004-21-TOT-CORE", "LEI-EXE0004-21-TOT-LCC", "LEI-EXE0004-21-TOT-NONCORE",
     ]
+    assert got.filter(pl.col("total_id") == "LEI-EXE0004-21-TOT-ALL").select(
+        "stated_total_gbp", "line_sum_gbp", "line_count").row(0) == (D("546216.00"), D("546216.00"), 5)
 
 
 def test_spend_by_provider_top_n_and_all_others(db):
@@ -256,7 +268,7 @@ def test_filters_combine(db):
     assert db.query("awards", f)["award_id"].to_list() == ["CAM-BCB170511-VS08", "CAM-BCB170511-VS09"]
     assert db.query("awards", Filters(themes=("Not stated",), areas=("West Midlands",))).height == 1
     assert db.query("awards", Filters(providers=("Not stated",)))["award_id"].to_list() == [
-        "CAM-BCB170511-CRSF01", "CAM-BCB170511-CDRG-C11", "LEI-EXE0001-R3", "LEI-EXE0001-R4",
+        "CAM-BCB170511-CRSF01", "CAM-BCB170511-CDRG-C11", "LEI-EXE0001-R3", "LEI-EXE0001-R4", "LEI-EXE0004-21-T2-05",
     ]
 
 
@@ -264,7 +276,7 @@ def test_awards_row_limit(db):
     assert db.query("awards", row_limit=3)["award_id"].to_list() == [
         "CAM-BCB150714-01", "CAM-BCB170511-CRSF01", "CAM-BCB170511-CDRG-C01",
     ]
-    assert db.query("awards").height == 51
+    assert db.query("awards").height == 56
 
 
 def test_awards_carry_their_trail(db):
@@ -274,9 +286,20 @@ def test_awards_carry_their_trail(db):
     )
 
 
-def test_unpublished_rows_only_when_asked(db):
-    assert "LEI-EXE0004-21-T2-01" not in db.query("awards")["award_id"].to_list()
-    assert "LEI-EXE0004-21-T2-01" in db.query("awards", INTERNAL)["award_id"].to_list()
+def test_unpublished_rows_only_when_asked(fresh_data):
+    # The bundled register publishes everything; held-back rows are made here (a draft, a withheld).
+    edit(fresh_data.register / "awards.csv", set_row("LEI-EXE0004-21-T2-01", publication="draft"))
+    edit(fresh_data.register / "awards.csv", set_row("CAM-BCB170511-VS01", publication="withheld",
+                                                     publication_reason="prevention or detection of crime"))
+    build(fresh_data)
+    held = Database(fresh_data)
+    shown = held.query("awards")["award_id"].to_list()
+    assert "LEI-EXE0004-21-T2-01" not in shown and "CAM-BCB170511-VS01" not in shown and len(shown) == 54
+    internal = held.query("awards", INTERNAL).filter(pl.col("award_id").is_in(["LEI-EXE0004-21-T2-01", "CAM-BCB170511-VS01"]))
+    assert internal.select("award_id", "publication", "publication_reason").rows() == [
+        ("CAM-BCB170511-VS01", "withheld", "prevention or detection of crime"),
+        ("LEI-EXE0004-21-T2-01", "draft", None),
+    ]
 
 
 HOSTILE = [
@@ -295,7 +318,7 @@ def test_hostile_filter_values_match_nothing_and_harm_nothing(db, value):
     for award in db.query("awards", Filters(search=value)).iter_rows(named=True):
         text = " ".join(filter(None, (award["service"], award["provider"], award["description"])))
         assert value[:200].lower() in text.lower()
-    assert db.query("kpis").row(0)[:2] == (D("4286144.00"), 51)
+    assert db.query("kpis").row(0)[:2] == (D("4832360.00"), 56)
 
 
 def test_malformed_year_bounds_match_nothing(db):

@@ -150,14 +150,16 @@ def test_west_midlands_foi_names_an_allocation_without_amount(awards):
     }
 
 
-def test_leicestershire_exe0004_table_2_held_back_from_publication(awards):
-    got = lines(awards, "LEI-EXE0004-21", "provider", "service", "amount_gbp", "is_public")
+def test_leicestershire_exe0004_table_2_is_published_with_its_blank_lines_noted(awards):
+    # The decision record is itself a published document; its blank Publication Scheme lines are
+    # a gap in the text, not a decision to withhold (issue 13).
+    got = lines(awards, "LEI-EXE0004-21", "provider", "service", "amount_gbp", "publication")
     assert got == {
-        ("Leicester City Council", "Core substance misuse treatment (criminal justice elements)", D("219287"), False),
-        ("Leicestershire and Rutland County Council", "Core substance misuse treatment (criminal justice elements)", D("111856"), False),
-        ("Leicester City Council", "Recovery Hub", D("34000"), False),
-        ("Leicestershire Police", "Prison Offender Manager (POM)", D("50000"), False),
-        (None, "Non-core substance misuse services", D("131073"), False),
+        ("Leicester City Council", "Core substance misuse treatment (criminal justice elements)", D("219287"), "published"),
+        ("Leicestershire and Rutland County Council", "Core substance misuse treatment (criminal justice elements)", D("111856"), "published"),
+        ("Leicester City Council", "Recovery Hub", D("34000"), "published"),
+        ("Leicestershire Police", "Prison Offender Manager (POM)", D("50000"), "published"),
+        (None, "Non-core substance misuse services", D("131073"), "published"),
     }
 
 
