@@ -11,7 +11,8 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="PCC spend: commissioned services and grants",
                    page_icon=str(HERE / "assets" / "favicon.png"), layout="wide")
 OFFICE_PAGES = [("import_data", "Import awards", ":material/upload_file:"),
-                ("publish", "Publish a snapshot", ":material/publish:")]
+                ("publish", "Publish a snapshot", ":material/publish:"),
+                ("duties", "Transparency duties", ":material/gavel:")]
 pages = {
     "Spend": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -308,3 +308,34 @@ def snapshot(out, data_path, **given):
         _fail(str(exc))
     click.echo(f"Wrote a snapshot of {', '.join(result['areas_covered']) or 'nothing published'} "
                f"({scope.years_label()}) to {out}: {len(result['files']) + 1} files; open {out}/index.html.")
+
+
+@main.command()
+@filter_flags("area", "financial_year")
+@click.option("--summary", is_flag=True, help="Only the counts per area, year, duty and field.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+@DATA_OPTION
+def duties(summary, fmt, data_path, **given):
+    """What the Specified Information Order requires of each published award that the register
+    lacks (pccspend/duties.py), with counts per area and year. "amount not stated": the award may
+    be over the duty's threshold; nobody can tell."""
+    from pccspend import duties as statutory
+    from pccspend.db import Database, NoBuild
+
+    try:
+        db = Database(data_dir(data_path))
+    except NoBuild as exc:
+        _fail(str(exc))
+    filters = read_filters(given, db)
+    counts = statutory.summary(db, filters)
+    if summary:
+        click.echo(render(counts, fmt), nl=False)
+        return
+    lacking = statutory.missing(db, filters)
+    if fmt != "table":
+        click.echo(render(lacking, fmt), nl=False)
+        return
+    click.echo(render(lacking.select(statutory.LIST_COLUMNS), fmt), nl=False)
+    click.echo(f"{lacking['award_id'].n_unique():,} published award(s) lack something the {statutory.ORDER}, "
+               "requires. Per area and year:")
+    click.echo(render(statutory.by_area_and_year(counts), fmt), nl=False)

@@ -20,13 +20,14 @@ import duckdb
 import polars as pl
 
 from pccspend.build import DATABASE, PUBLIC
+from pccspend.duties import sql_duties
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import load_query, macro_sql, query_params, query_rows
 from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
 
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
-DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None}
+DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None, "duties": sql_duties()}
 # Answers kept per database (one build, so never stale): the filters are shared by every page, so
 # moving between pages asks many of the same questions again.
 CACHE_BYTES = 256 * 1024 * 1024
@@ -38,7 +39,7 @@ MEMORY_LIMIT = "1500MB"
 def _hashable(value):
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    return tuple(value) if isinstance(value, (list, tuple)) else value
+    return tuple(_hashable(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
 class _Answers:

@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from pccspend import __version__, images, manifest, site, vocab
+from pccspend import __version__, duties, images, manifest, site, vocab
 from pccspend.atomic import write_folder
 from pccspend.db import Database
 from pccspend.filters import Filters
@@ -114,6 +114,7 @@ class PageData:
     extensions: pl.DataFrame
     reconciliation: pl.DataFrame
     sources: pl.DataFrame
+    duties: list[str]  # how complete the fields the Specified Information Order requires are
 
     @property
     def areas(self) -> list[str]:
@@ -146,6 +147,7 @@ def collect(db: Database, scope: Scope) -> PageData:
         extensions=extensions,
         reconciliation=reconciliation,
         sources=sources,
+        duties=duties.sentences(duties.summary(db, f)),  # the public view, published awards only
     )
 
 
@@ -241,6 +243,8 @@ def _page_context(data: PageData, page: str, about: dict, area_pages: list[dict]
                        "amount_gbp": data.extensions["amount_gbp"].sum() if data.extensions.height else None},
         "reconciliation": data.reconciliation.to_dicts(),
         "gaps": gap_sentences(data.reconciliation),
+        "duties": data.duties,
+        "order": duties.ORDER,
         "sources": data.sources.to_dicts(),
         "chart_path": lambda chart, fmt: f"charts/{stem}-{chart.name}.{fmt}",
         "data_path": lambda chart: f"data/charts/{stem}-{chart.name}.csv",

@@ -42,6 +42,14 @@ EXPECTED = {
         "issue", "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "amount_note",
         "source_id", "source_title", "source_file", "source_locator", "is_public",
     ]),
+    "duties_missing": (FILTER_PARAMS | {"duties"}, [
+        "award_id", "area", "financial_year", "duty", "applies", "missing", "withheld_fields", "service", "provider",
+        "amount_gbp", "judged_gbp", "source_id", "source_title", "source_locator",
+    ]),
+    "duties_summary": (FILTER_PARAMS | {"duties"}, [
+        "area", "financial_year", "duty", "field", "award_count", "amount_not_stated_count", "stated_count",
+        "withheld_count", "missing_count", "lacking_count",
+    ]),
     "filter_options": (set(), ["filter_name", "filter_value"]),
     "kpis": (FILTER_PARAMS, [
         "amount_gbp", "award_count", "provider_count", "missing_amount_count", "area_count",
