@@ -308,3 +308,10 @@ def snapshot(out, data_path, **given):
         _fail(str(exc))
     click.echo(f"Wrote a snapshot of {', '.join(result['areas_covered']) or 'nothing published'} "
                f"({scope.years_label()}) to {out}: {len(result['files']) + 1} files; open {out}/index.html.")
+
+
+# The publication decision's commands live in their own module (this one stays short).
+from pccspend.cli_decisions import decide, drafts  # noqa: E402 - registered after the group exists
+
+main.add_command(decide)
+main.add_command(drafts)
