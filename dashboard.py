@@ -11,6 +11,7 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="PCC spend: commissioned services and grants",
                    page_icon=str(HERE / "assets" / "favicon.png"), layout="wide")
 OFFICE_PAGES = [("import_data", "Import awards", ":material/upload_file:"),
+                ("review", "Review and publish", ":material/rule:"),
                 ("publish", "Publish a snapshot", ":material/publish:"),
                 ("duties", "Transparency duties", ":material/gavel:")]
 pages = {
@@ -27,7 +28,7 @@ pages = {
         st.Page("pages/data_quality.py", title="Data quality", icon=":material/fact_check:"),
         st.Page("pages/sources.py", title="Source documents", icon=":material/description:"),
     ],
-    "Office": [  # pages of the import and snapshot work, when present
+    "Office": [  # pages of the import, review and snapshot work, when present
         st.Page(f"pages/{name}.py", title=title, icon=icon)
         for name, title, icon in OFFICE_PAGES if (HERE / "pages" / f"{name}.py").exists()
     ],

@@ -339,3 +339,10 @@ def duties(summary, fmt, data_path, **given):
     click.echo(f"{lacking['award_id'].n_unique():,} published award(s) lack something the {statutory.ORDER}, "
                "requires. Per area and year:")
     click.echo(render(statutory.by_area_and_year(counts), fmt), nl=False)
+
+
+# The publication decision's commands live in their own module (this one stays short).
+from pccspend.cli_decisions import decide, drafts  # noqa: E402 - registered after the group exists
+
+main.add_command(decide)
+main.add_command(drafts)

@@ -70,6 +70,15 @@ EXPECTED = {
     "year_on_year": (FILTER_PARAMS, [
         "financial_year", "amount_gbp", *COUNTS, "previous_amount_gbp", "change_gbp", "change_share",
     ]),
+    # Not filtered: drafts are no public rows (pccspend/decisions.py, tests/test_review.py).
+    "publication_queue": ({"include_decided"}, [
+        "source_id", "title", "kind", "published_date", "areas", "award_count", "amount_gbp", "missing_amount_count",
+        "first_financial_year", "last_financial_year", "decided_count",
+    ]),
+    "publication_rows": ({"source_id", "include_decided", "row_limit"}, [
+        "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "source_id", "source_locator",
+        "publication", "redacted_fields", "publication_reason", "publication_decided_by", "publication_decided_on",
+    ]),
     "source_documents": (FILTER_PARAMS, [
         "source_id", "title", "publisher", "published_date", "kind", "file_name", "url", "reference",
         "amount_gbp", *COUNTS,
