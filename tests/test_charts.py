@@ -23,7 +23,7 @@ def test_theme_chart_uses_theme_colours_and_carries_raw_values(db):
     assert [c[0] for c in bar.customdata] == ["Not stated", "victims", "offenders", "communities"]
     assert list(bar.y) == ["Not stated", "Victims", "Offenders", "Communities"]
     assert list(bar.marker.color) == [vocab.THEME_COLOURS[t] for t in ("Not stated", "victims", "offenders", "communities")]
-    assert list(bar.text) == ["£2,012,636", "£1,305,117", "£617,791", "£350,600"]
+    assert list(bar.text) == ["£2,558,852", "£1,305,117", "£617,791", "£350,600"]
     assert bar.customdata[1][1] == "£1,305,117<br>17 awards"
 
 
@@ -72,7 +72,7 @@ def test_empty_results_give_a_friendly_empty_figure(db, builder):
 
 
 def test_coverage_caption(db):
-    assert charts.coverage(db.query("spend_by_theme")) == "based on 51 awards, 5 without an amount"
+    assert charts.coverage(db.query("spend_by_theme")) == "based on 56 awards, 5 without an amount"
     one = pl.DataFrame({"amount_gbp": [None]}, schema={"amount_gbp": pl.Float64})
     assert charts.coverage(one) == "based on 1 award, 1 without an amount"
 
