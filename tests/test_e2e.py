@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from pccspend.paths import PROJECT_ROOT
+from pccspend.tabular import INTERNAL_NOTE
 from tests.hardening import streamlit_server
 
 pytestmark = pytest.mark.e2e
@@ -104,7 +105,7 @@ def test_clicking_a_theme_bar_filters_everything_and_the_url(server, new_page):
     page = new_page()
     page.goto(server)
     settle(page, 4)
-    assert kpi_values(page) == ["£4,286,144", "51", "25", "5"]
+    assert kpi_values(page) == ["£4,832,360", "56", "28", "5"]
     victims = chart(page, "Spend by theme").locator("g.point path").nth(1)  # Not stated, Victims, ...
     victims.scroll_into_view_if_needed()
     box = victims.bounding_box()
@@ -149,13 +150,17 @@ def test_download_has_exactly_the_filtered_rows(server, new_page):
     settle(page)
     with page.expect_download() as csv_download:
         page.get_by_role("button", name="Download CSV").click()
-    rows = list(csv.DictReader(io.StringIO(open(csv_download.value.path(), encoding="utf-8-sig").read())))
+    note, _, table = open(csv_download.value.path(), encoding="utf-8-sig").read().partition("\n")
+    assert csv_download.value.suggested_filename == "awards-INTERNAL.csv" and note == f'"{INTERNAL_NOTE}"'
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert len(rows) == 17
     assert {r["theme"] for r in rows} == {"victims"}
     assert all(r["source_title"] and r["source_locator"] for r in rows)
     with page.expect_download() as json_download:
         page.get_by_role("button", name="Download JSON").click()
-    records = json.loads(open(json_download.value.path(), encoding="utf-8").read())
+    package = json.loads(open(json_download.value.path(), encoding="utf-8").read())
+    assert json_download.value.suggested_filename == "awards-INTERNAL.json" and package["note"] == INTERNAL_NOTE
+    records = package["rows"]
     assert sorted(r["award_id"] for r in records) == sorted(r["award_id"] for r in rows)
     assert sum(r["amount_gbp"] or 0 for r in records) == 1305117
 
@@ -169,8 +174,12 @@ def test_a_chart_s_csv_holds_its_bars(server, new_page):
     page.get_by_text("Show data").first.click()  # the first chart's: spend by funding stream
     with page.expect_download() as download:
         page.get_by_role("button", name="Download this chart's data (CSV)").first.click()
-    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
-    assert download.value.suggested_filename == "spend_by_funding_stream.csv"
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    # The office's view: marked INTERNAL in its name and on its first line, above the header.
+    assert download.value.suggested_filename == "spend_by_funding_stream-INTERNAL.csv"
+    note, _, table = text.partition("\n")
+    assert note == f'"{INTERNAL_NOTE}"'
+    rows = list(csv.DictReader(io.StringIO(table)))
     assert rows == [
         {"funding_stream": "MoJ Victims' Services Grant", "amount_gbp": "961260.00", "award_count": "10",
          "missing_amount_count": "0"},

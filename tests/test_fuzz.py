@@ -176,7 +176,8 @@ def test_an_unnamed_header_column_is_named_by_its_position(fuzz_root):
     header = [*AWARD_COLUMNS, ""]
     _write_register(data, {"awards.csv": _csv_bytes(header, []), "sources.csv": _csv_bytes(SOURCE_COLUMNS, []),
                            "stated_totals.csv": _csv_bytes(TOTAL_COLUMNS, [])})
-    assert [str(p) for p in validate_register(data)] == ["awards.csv row 1, column #23 (no name): unknown column"]
+    assert [str(p) for p in validate_register(data)] == [
+        f"awards.csv row 1, column #{len(AWARD_COLUMNS) + 1} (no name): unknown column"]
 
 
 # -- import ---------------------------------------------------------------------------------------
@@ -210,7 +211,7 @@ REGISTER_ROW = st.fixed_dictionaries({
     "provider": st.sampled_from(["", "A charity"]),
     "provider_sector": st.sampled_from(["", "voluntary sector", "x"]), "amount_gbp": AMOUNT,
     "mechanism": st.sampled_from(["grant", "gift", ""]), "status": st.sampled_from(["awarded", "planned", "x"]),
-    "decision_date": DATE, "is_public": st.sampled_from(["true", "false", "yes", "No", "maybe", ""]),
+    "decision_date": DATE, "recipient_org_id": st.sampled_from(["", "GB-CHC-1234567", "1234567", "gb-coh-1"]),
     "notes": CELL,
 })
 
@@ -227,7 +228,7 @@ VALID_REGISTER = st.fixed_dictionaries({
     "award_id": st.from_regex(r"R-v[a-z0-9]{1,6}", fullmatch=True), "area": st.just("Somewhere"), "funder": NAME,
     "financial_year": st.sampled_from(["2018/19", "2020/21"]), "service": NAME,
     "amount_gbp": st.decimals(0, 10**7, places=2, allow_nan=False).map(str), "mechanism": st.just("grant"),
-    "status": st.just("awarded"), "is_public": st.sampled_from(["true", "false", "yes", "No"]),
+    "status": st.just("awarded"), "recipient_org_id": st.sampled_from(["", "GB-CHC-1234567", "GB-COH-01234567"]),
 })
 
 
@@ -267,7 +268,7 @@ def flat_360(draw):
 @st.composite
 def flat_register(draw):
     header = _header(draw, ["award_id", "area", "funder", "financial_year", "theme", "service", "provider",
-                            "provider_sector", "amount_gbp", "mechanism", "status", "decision_date", "is_public",
+                            "provider_sector", "amount_gbp", "mechanism", "status", "decision_date", "recipient_org_id",
                             "notes"])
     return header, _flat(draw, header, _rows(draw, VALID_REGISTER, REGISTER_ROW))
 

@@ -52,8 +52,8 @@ def hdb(hostile):
 
 def _digest(data) -> str:
     h = hashlib.sha256()
-    for path in sorted(data.current.resolve().iterdir()):
-        h.update(path.name.encode() + path.read_bytes())
+    for path in sorted(p for p in data.current.resolve().rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(data.current.resolve())).encode() + path.read_bytes())
     return h.hexdigest()
 
 

@@ -1,6 +1,8 @@
-"""Publication guard (issue 8): for random registers with random `is_public` flags, no unpublished
-award's id, provider or service appears in any byte of any export (360Giving CSV/JSON/XLSX, the
-register XLSX) or snapshot file, whatever the export is asked (zip and XLSX parts unpacked)."""
+"""Publication guard (issues 8 and 13): for random registers with random publication decisions
+(draft, published, redacted with random fields withheld, withheld), no held-back award's id,
+provider or service and no withheld field's text appears in any byte of any export (360Giving
+CSV/JSON/XLSX, the register XLSX) or snapshot file, whatever the export is asked (zip and XLSX
+parts unpacked)."""
 
 from __future__ import annotations
 
@@ -53,12 +55,20 @@ def base(tmp_path_factory) -> dict:
 def test_no_unpublished_award_reaches_any_export_or_snapshot(base, tmp_path_factory, data):
     rows = [dict(r) for r in base["rows"]]
     for i, row in enumerate(rows):
-        row["is_public"] = data.draw(st.sampled_from(["true", "false"]), label=row["award_id"])
+        state = data.draw(st.sampled_from(["published", "draft", "redacted", "withheld"]), label=row["award_id"])
+        row["publication"] = state
         if data.draw(st.booleans()):  # a name of its own, so a leak of it cannot hide behind a shared one
             token = f"{i:02d}{data.draw(st.from_regex(r'[A-Z][a-z]{3}[0-9]{2}', fullmatch=True))}"
             row["service"] = f"Service {token}"
             if row["provider"]:
                 row["provider"] = f"Provider {token}"
+            row["description"] = f"Description {token}"
+        if state in ("redacted", "withheld"):
+            row["publication_reason"] = "personal safety"
+        if state == "redacted":
+            fields = data.draw(st.lists(st.sampled_from(["provider", "service", "description"]), min_size=1,
+                                        max_size=3, unique=True), label=f"{row['award_id']} withholds")
+            row["redacted_fields"] = ";".join(fields)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, base["fields"], lineterminator="\n")
     writer.writeheader()
@@ -66,12 +76,15 @@ def test_no_unpublished_award_reaches_any_export_or_snapshot(base, tmp_path_fact
     folder = base["data"]
     (folder.register / "awards.csv").write_text(buf.getvalue(), encoding="utf-8")
     build(folder)
-    public = [r for r in rows if r["is_public"] == "true"]
-    # What may be published: every cell of a published award, the documents and stated totals.
-    allowed = "\n".join([v for r in public for v in r.values() if v] + [
+    public = [r for r in rows if r["publication"] in ("published", "redacted")]
+    withheld = {(r["award_id"], c) for r in public for c in r["redacted_fields"].split(";") if c}
+    # What may be published: every cell of a public award but its withheld fields, the documents
+    # and stated totals.
+    allowed = "\n".join([v for r in public for c, v in r.items() if v and (r["award_id"], c) not in withheld] + [
         (folder.register / name).read_text(encoding="utf-8") for name in ("sources.csv", "stated_totals.csv")])
-    secrets = sorted({r[c] for r in rows if r["is_public"] == "false" for c in ("award_id", "provider", "service")
-                      if r[c] and r[c] not in allowed})
+    held_back = {r[c] for r in rows if r["publication"] in ("draft", "withheld") for c in ("award_id", "provider", "service")}
+    redacted = {r[c] for r in public for c in ("provider", "service", "description") if (r["award_id"], c) in withheld}
+    secrets = sorted(s for s in held_back | redacted if s and s not in allowed)
     db = Database(folder)
     files = {}
     try:
