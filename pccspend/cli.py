@@ -254,7 +254,9 @@ def synth(rows: int, out: str, seed: int) -> None:
         data = write_synth(Path(out), rows, seed, progress=_progress)
     except ValueError as exc:
         _fail(str(exc))
-    build_register(data, progress=_progress)
+    # The office's view only: a scale test needs no public view, which would double the build
+    # (`python -m pccspend build --data ...` adds it for the Publish page).
+    build_register(data, progress=_progress, public=False)
     click.echo(f"Synthetic set of {rows:,} awards in {data.root}: PCCSPEND_DATA={data.root} make run")
 
 
