@@ -9,7 +9,8 @@ from pccspend.paths import data_dir
 
 st.title("Import awards")
 st.caption("A 360Giving file (CSV, XLSX or JSON) or a spreadsheet in the register's own layout. You see "
-           "what would change first; nothing is written until you confirm, and then all or nothing.")
+           "what would change first; nothing is written until you confirm, and then all or nothing. New awards "
+           "land as drafts: no public figure changes until they are published on Review and publish.")
 
 upload = st.file_uploader("File to import", type=["csv", "xlsx", "json"], key="import-file")
 area = st.text_input("Police force area", key="import-area",
@@ -43,6 +44,7 @@ if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s
         result = import_upload(data, upload.name, upload.getvalue(), area, dry_run=False)
     if result.ok:
         st.session_state["import-done"] = (f"Imported {upload.name}: {result.added:,} added, "
-                                           f"{result.changed:,} changed. The dashboard now shows them.")
+                                           f"{result.changed:,} changed, as drafts: the dashboard shows them with "
+                                           "'Show unpublished rows'; publish them on Review and publish.")
         st.rerun()
     st.error(ui.md("\n".join(report_lines(result)[1:])))

@@ -674,7 +674,8 @@ def test_import_page_shows_the_dry_run_then_imports_on_confirm(fresh_data, monke
     at.button(key="import-confirm").click()
     at.run()
     assert not at.exception
-    assert at.success[0].value == f"Imported {NAME}: 555 added, 0 changed. The dashboard now shows them."
+    assert at.success[0].value == (f"Imported {NAME}: 555 added, 0 changed, as drafts: the dashboard shows them "
+                                   "with 'Show unpublished rows'; publish them on Review and publish.")
     office = Database(fresh_data)
     assert office.query("awards", Filters(areas=("Trafford",), include_unpublished=True)).height == 555
     assert office.query("awards", Filters(areas=("Trafford",))).height == 0  # drafts until published
