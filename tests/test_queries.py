@@ -37,7 +37,7 @@ EXPECTED = {
         "issue", "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "amount_note",
         "source_id", "source_title", "source_file", "source_locator", "is_public",
     ]),
-    "filter_options": (set(), ["filter_name", "filter_value"]),
+    "filter_options": (set(), ["filter_name", "filter_value", "spend_rank"]),
     "kpis": (FILTER_PARAMS, [
         "amount_gbp", "award_count", "provider_count", "missing_amount_count", "area_count",
         "first_financial_year", "last_financial_year",
