@@ -25,7 +25,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 9
+BUILD_FORMAT = 10
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 

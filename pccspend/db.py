@@ -115,6 +115,7 @@ class Database:
         self.last_store = BASE
         self._options: dict[str, set[str]] | None = None
         self._public: Database | None = None
+        self._top_values: dict[str, list[str]] | None = None
 
     def options(self) -> dict[str, set[str]]:
         """Every value each list filter can take (pccspend/filters.py `filter_options`), worked
@@ -124,6 +125,14 @@ class Database:
 
             self._options = filter_options(self)
         return self._options
+
+    def top_values(self) -> dict[str, list[str]]:
+        """The values a picker of many offers (pccspend/filters.py `top_values`), worked out once."""
+        if self._top_values is None:
+            from pccspend.filters import top_values
+
+            self._top_values = top_values(self)
+        return self._top_values
 
     def is_current(self) -> bool:
         """False once a newer build has replaced the one this database reads."""
@@ -149,7 +158,7 @@ class Database:
         if filters.search and "filters" in needed:
             available["filters"] = {**available["filters"], **self.search_matches(filters.search)}
         params = {k: available[k] for k in needed}
-        store = self.store_for(name, filters, base_only=base_only)
+        store = self.store_for(name, filters, base_only=base_only, limited=params.get("row_limit") is not None)
         key = (name, store.name, _hashable(params))
         cached = self.answers.get(key)
         if cached is not None:
@@ -160,21 +169,21 @@ class Database:
         self.answers.put(key, result, store.name)
         return result
 
-    def store_for(self, name: str, filters: Filters, *, base_only: bool = False) -> Store:
-        """The store that answers question `name` under `filters` (see the module docstring)."""
+    def store_for(self, name: str, filters: Filters, *, base_only: bool = False, limited: bool = False) -> Store:
+        """The store that answers question `name` under `filters` (see the module docstring);
+        `limited`: it is asked for its first rows only (a `$row_limit`)."""
         if base_only or "filtered_awards" not in load_query(name):
             return BY_NAME[BASE]
         needed = _reads(name) | self._filter_columns(filters)
         rows = query_rows(name)
-        # A copy sorted by a column the filters restrict reads a few row groups: it beats any rollup.
+        # A copy sorted by a column the filters restrict reads a few row groups; a rollup holding
+        # every column needed reads few rows: the first of either, in the registry's order.
         restricted = self._restricted_columns(filters)
+        conditions = restricted | ({"row_limit"} if limited else set())
         for store in self.stores:
-            if store.first_for in restricted and store.rows in (None, rows):
-                return store
-        for store in self.stores:
-            if store.name == BASE or store.first_for:
+            if store.name == BASE or store.rows not in (None, rows) or conditions & set(store.not_with):
                 continue
-            if store.rows in (None, rows) and needed <= columns(store):
+            if store.first_for in restricted if store.first_for else needed <= columns(store):
                 return store
         return BY_NAME[BASE]
 
@@ -201,7 +210,8 @@ class Database:
 
     def _restricted_columns(self, filters: Filters) -> set[str]:
         """Columns every matching award must have one of a few values in (a provider filter, or a
-        search found only in providers' names), as opposed to a test of several columns."""
+        search found only in providers' or only in services' names), as opposed to a test of
+        several columns."""
         out = {spec.column for spec in FILTERS if spec.kind == LIST and not spec.always and filters.is_active(spec)}
         if filters.search:
             searched = self._filter_columns(filters) & set(SEARCHED)

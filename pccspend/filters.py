@@ -53,6 +53,9 @@ class Spec:
     sql: tuple[str, ...] = ()
     always: bool = False  # its predicate always applies (statuses, publication), whatever the state
     widget: str = ""  # the sidebar's widget when not the kind's usual one
+    # A LIST filter of many values: its picker offers only the `top` largest by spend (and those
+    # chosen); any other is typed, then checked like a link's (`check`).
+    top: int = 0
 
     @property
     def sql_fields(self) -> tuple[str, ...]:
@@ -77,7 +80,7 @@ FILTERS: tuple[Spec, ...] = (
     Spec("funding_stream", LIST, ("funding_streams",), ("stream",), ("--stream",), "funding_stream", "Funding stream",
          "Funding stream (repeatable).", "All funding streams"),
     Spec("provider", LIST, ("providers",), ("provider",), ("--provider",), "provider", "Provider",
-         "Provider, exactly as in the register (repeatable).", "Type to search providers"),
+         "Provider, exactly as in the register (repeatable).", "Type to search providers", top=200),
     Spec("mechanism", LIST, ("mechanisms",), ("mechanism",), ("--mechanism",), "mechanism", "Mechanism",
          "Mechanism, e.g. 'single tender action' (repeatable).", "All mechanisms"),
     Spec("status", LIST, ("statuses",), ("status",), ("--status",), "status", "Status",
@@ -187,6 +190,9 @@ class Problem:
     def link(self) -> str:
         return f"Ignored {self.subject} in the link: {self.reason}."
 
+    def typed(self) -> str:
+        return f"Ignored {self.subject}: {self.reason}."
+
 
 def _short(text: str, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width] + "...")
@@ -266,13 +272,15 @@ def parse(values: Mapping[str, Sequence[str]], names: Mapping[str, str], *,
     return fields, problems
 
 
-def check(filters: Filters, options: Mapping[str, set[str]]) -> tuple[Filters, list[Problem]]:
-    """The filters without the values that name nothing that exists, and a problem for each.
+def check(filters: Filters, options: Mapping[str, set[str]],
+          specs: Sequence[Spec] = FILTERS) -> tuple[Filters, list[Problem]]:
+    """The filters without the values that name nothing that exists, and a problem for each
+    (of `specs`: all filters unless told).
 
     `options` is `filter_options(db)`: the values of each LIST filter's column. The query layer
     itself never needs this (an unknown value matches no rows), but people deserve to be told."""
     changes, problems = {}, []
-    for spec in FILTERS:
+    for spec in specs:
         if spec.kind != LIST:
             continue
         (field,) = spec.fields
@@ -293,9 +301,20 @@ def filter_options(db) -> dict[str, set[str]]:
     """Every value each LIST filter can take, from the whole register (listed by the build,
     queries/_filter_values.sql, for the column named after each LIST filter)."""
     options: dict[str, set[str]] = {"status": set(vocab.STATUSES)}
-    for name, value in db.query("filter_options").iter_rows():
+    for name, value, _rank in db.query("filter_options").iter_rows():
         options.setdefault(name, set()).add(value)
     options["theme"] = options.get("theme", set()) | set(vocab.THEMES)
     options["mechanism"] = options.get("mechanism", set()) | set(vocab.MECHANISMS)
     options["funding_stream"] = options.get("funding_stream", set()) | set(vocab.FUNDING_STREAMS)
     return options
+
+
+def top_values(db, specs: Sequence[Spec] = FILTERS) -> dict[str, list[str]]:
+    """For each LIST filter declaring a `top`, its column's `top` values with the most money,
+    largest first (what its picker offers)."""
+    wanted = {spec.column: spec.top for spec in specs if spec.kind == LIST and spec.top}
+    ranked: dict[str, list[tuple[int, str]]] = {column: [] for column in wanted}
+    for name, value, rank in db.query("filter_options").iter_rows():
+        if rank <= wanted.get(name, 0):
+            ranked[name].append((rank, value))
+    return {column: [value for _, value in sorted(values)] for column, values in ranked.items()}

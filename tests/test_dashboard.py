@@ -299,3 +299,45 @@ def test_a_new_build_is_picked_up_without_a_restart(fresh_data, monkeypatch):
     build(fresh_data)
     at.run()
     assert kpis(at)[0] == ("Total spend", "£4,832,361")
+
+
+@pytest.fixture(scope="module")
+def synth_data(tmp_path_factory):
+    """A synthetic register with more providers than the picker offers."""
+    from pccspend.build import build
+    from pccspend.synth import write_synth
+
+    data = write_synth(tmp_path_factory.mktemp("synth-picker") / "data", rows=5_000, seed=11)
+    build(data)
+    return data
+
+
+def test_the_provider_picker_offers_the_largest_and_takes_typed_names(synth_data, monkeypatch):
+    import polars as pl
+
+    from pccspend import vocab
+    from pccspend.db import Database
+
+    monkeypatch.setenv("PCCSPEND_DATA", str(synth_data.root))
+    db = Database(synth_data)
+    top, known = db.top_values()["provider"], db.options()["provider"]
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert at.multiselect(key="f:provider").options == top
+    assert len(top) == 200 < len(known)
+    # A provider too small to be offered, typed exactly: it filters every figure, like a link.
+    small = sorted(known - set(top))[0]
+    awards = pl.read_parquet(db.build_path / "awards.parquet").filter(
+        pl.col("status").is_in(list(vocab.DEFAULT_STATUSES)) & pl.col("is_public"))
+    theirs = awards.filter(pl.col("provider") == small).height
+    at.multiselect(key="f:provider").set_value([small]).run()
+    assert not at.exception and not at.warning
+    assert at.query_params == {"provider": small}
+    assert kpis(at)[1:3] == [("Awards", f"{theirs:,}"), ("Providers", "1")]
+    assert at.multiselect(key="f:provider").value == [small]
+    assert at.multiselect(key="f:provider").options == top + [small]
+    # A name no award has: dropped with a warning, the filters as they were.
+    at.multiselect(key="f:provider").set_value([small, "Nobody Ltd"]).run()
+    assert [w.value for w in at.warning] == ["Ignored provider 'Nobody Ltd': there is no such provider."]
+    assert at.query_params == {"provider": small}
+    assert at.multiselect(key="f:provider").value == [small]
+    assert kpis(at)[1] == ("Awards", f"{theirs:,}")

@@ -212,3 +212,28 @@ def test_clicking_a_theme_bar_on_the_themes_page_drills_down(server, new_page):
     page.wait_for_function("() => !location.search.includes('drill=')", timeout=30_000)
     settle(page, 2)
     assert query(page) == {}
+
+
+def test_a_provider_typed_in_the_picker_filters_and_an_unknown_one_warns(server, new_page):
+    # The picker lists the largest providers only and takes any other typed (accept_new_options).
+    page = new_page()
+    page.goto(server)
+    settle(page, 4)
+    picker = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="Provider")
+    box = picker.locator("input")
+    box.click()
+    box.fill("Nobody Ltd")
+    box.press("Enter")
+    page.get_by_text("Ignored provider 'Nobody Ltd': there is no such provider.").wait_for(timeout=30_000)
+    settle(page, 4)
+    assert query(page) == {}
+    assert kpi_values(page) == ["£4,286,144", "51", "25", "5"]
+    box.click()
+    box.fill("Peterborough City Council")
+    box.press("Enter")
+    page.wait_for_function("() => location.search.includes('provider=')", timeout=30_000)
+    settle(page, 4)
+    assert query(page) == {"provider": ["Peterborough City Council"]}
+    box.press("Escape")  # the picker's list closes
+    assert kpi_values(page) == ["£456,000", "4", "1", "0"]
+    assert page.get_by_role("button", name="Provider: Peterborough City Council").is_visible()

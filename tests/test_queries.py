@@ -50,7 +50,7 @@ EXPECTED = {
         "area", "financial_year", "duty", "field", "award_count", "amount_not_stated_count", "stated_count",
         "withheld_count", "missing_count", "lacking_count",
     ]),
-    "filter_options": (set(), ["filter_name", "filter_value"]),
+    "filter_options": (set(), ["filter_name", "filter_value", "spend_rank"]),
     "kpis": (FILTER_PARAMS, [
         "amount_gbp", "award_count", "provider_count", "missing_amount_count", "area_count",
         "first_financial_year", "last_financial_year",

@@ -83,6 +83,8 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "awards"
     db.query("theme_stream_service", Filters(themes=("victims",)))
     assert db.last_store == "rollup_services"
+    db.query("theme_stream_service", Filters(mechanisms=("grant agreement",)))
+    assert db.last_store == "rollup_service_mechanisms"
     db.query("spend_by_theme", Filters(search="victim"))
     assert db.last_store == "awards"
     db.query("spend_by_theme", Filters(providers=("Rutland County Council",)))

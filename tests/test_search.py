@@ -53,6 +53,15 @@ def test_a_search_reads_only_the_columns_it_matched_in(synth_db):
     # Text only a service holds: a rollup by service can answer the drill-down.
     synth_db.query("theme_stream_service", Filters(search="hub 1"))
     assert synth_db.last_store == "rollup_services"
+    # ...and a question no rollup holds (it counts providers) reads the service-sorted copy.
+    synth_db.query("kpis", Filters(search="hub 1"))
+    assert synth_db.last_store == "awards_by_service"
+    # ...but not under an area filter, nor for the first rows in area order: the awards, sorted
+    # by area, read fewer row groups then.
+    synth_db.query("kpis", Filters(search="hub 1", areas=("Synthetic area 01",)))
+    assert synth_db.last_store == "awards"
+    synth_db.query("awards", Filters(search="hub 1"), row_limit=10)
+    assert synth_db.last_store == "awards"
     assert synth_db.search_matches("hub 1")["search_providers"] == []
 
 

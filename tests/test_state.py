@@ -122,3 +122,35 @@ def test_typed_values_parse_into_filters_or_problems_never_an_error(options, par
     assert check(filters, options)[1] == []
     for problem in problems + unknown:
         assert problem.link().startswith("Ignored ") and problem.cli()
+
+
+def test_a_picker_of_many_offers_the_largest_by_spend(db, options):
+    # The provider picker offers its `top` providers with the most money (all awards, a missing
+    # provider as 'Not stated', ties by name), largest first; every one a value `check` knows.
+    import dataclasses
+
+    import polars as pl
+
+    from pccspend.filters import SPECS, top_values
+
+    awards = pl.read_parquet(db.build_path / "awards.parquet")
+    by_spend = (awards.group_by(pl.col("provider").fill_null("Not stated"))
+                .agg(pl.col("amount_gbp").sum().alias("spend"), pl.col("amount_gbp").count().alias("n"))
+                .with_columns(pl.when(pl.col("n") > 0).then(pl.col("spend")))
+                .sort(["spend", "provider"], descending=[True, False], nulls_last=True))
+    three = dataclasses.replace(SPECS["provider"], top=3)
+    assert top_values(db, [three]) == {"provider": by_spend["provider"][:3].to_list()}
+    offered = top_values(db)
+    assert list(offered) == ["provider"] and SPECS["provider"].top == 200
+    assert offered["provider"] == by_spend["provider"][:200].to_list()
+    assert set(offered["provider"]) <= options["provider"]
+
+
+def test_a_typed_name_is_checked_like_a_link_s(options):
+    from pccspend.filters import SPECS, check
+
+    typed = Filters(providers=("Peterborough City Council", "Nobody Ltd"), themes=("burglary",))
+    kept, problems = check(typed, options, [SPECS["provider"]])
+    # Only the picker that takes typed names is checked; the rest are left as they were.
+    assert kept == Filters(providers=("Peterborough City Council",), themes=("burglary",))
+    assert [p.typed() for p in problems] == ["Ignored provider 'Nobody Ltd': there is no such provider."]

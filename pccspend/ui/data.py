@@ -25,3 +25,8 @@ def database() -> Database:
 def options() -> dict[str, set[str]]:
     """Every value each list filter can take (computed once per build)."""
     return database().options()
+
+
+def top_values() -> dict[str, list[str]]:
+    """The values a picker of many offers: the largest by spend (computed once per build)."""
+    return database().top_values()

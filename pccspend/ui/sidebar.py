@@ -9,8 +9,8 @@ from decimal import Decimal
 import streamlit as st
 
 from pccspend import state, vocab
-from pccspend.filters import AMOUNT, FILTERS, LIST, TEXT, TOGGLE, YEARS, Filters, Spec
-from pccspend.ui.data import database, options
+from pccspend.filters import AMOUNT, FILTERS, LIST, TEXT, TOGGLE, YEARS, Filters, Spec, check
+from pccspend.ui.data import database, options, top_values
 from pccspend.ui.text import md
 from pccspend.ui.view_state import FILTERS as FILTERS_KEY
 from pccspend.ui.view_state import PUSH, WARNINGS, filters, set_filters
@@ -19,6 +19,7 @@ from pccspend.ui.view_state import PUSH, WARNINGS, filters, set_filters
 ORDERED = {"theme": list(vocab.THEME_COLOURS), "status": list(vocab.STATUSES)}
 RANGE_LABELS = {YEARS: ("From year", "To year"), AMOUNT: ("At least (£)", "At most (£)")}
 IN_EXPANDER = (TEXT, AMOUNT)  # drawn under "Search and amounts"
+TYPED = [spec for spec in FILTERS if spec.kind == LIST and spec.top]  # pickers that take typed values
 
 
 def _key(spec: Spec, i: int = 0) -> str:
@@ -41,7 +42,8 @@ def _push_widgets(f: Filters) -> None:
 
 
 def _pull_widgets() -> None:
-    """The filters from the widgets (a widget's on_change)."""
+    """The filters from the widgets (a widget's on_change). A picker that takes typed values
+    may hold a name that exists nowhere: dropped with a warning, as in a link."""
     ss = st.session_state
     fields = {}
     for spec in FILTERS:
@@ -60,13 +62,24 @@ def _pull_widgets() -> None:
         elif spec.kind == YEARS and all(values) and values[0] > values[1]:
             values = values[::-1]
         fields.update(zip(spec.fields, values))
-    ss[FILTERS_KEY] = Filters(**fields)
-    ss[WARNINGS] = []
+    checked, problems = check(Filters(**fields), options(), TYPED)
+    ss[FILTERS_KEY] = checked
+    ss[WARNINGS] = [problem.typed() for problem in problems]
+    if problems:
+        ss[PUSH] = True  # the picker forgets the dropped names
 
 
 def _widget(spec: Spec, opts: dict[str, set[str]], f: Filters) -> None:
     pull = _pull_widgets
-    if spec.kind == LIST:
+    if spec.kind == LIST and spec.top:
+        # Thousands of names would cost the browser most of a click to redraw: the largest, the
+        # chosen, and any other typed (checked in _pull_widgets).
+        chosen = list(getattr(f, spec.fields[0]))
+        choices = list(dict.fromkeys(top_values()[spec.column] + chosen))
+        st.multiselect(spec.label, choices, key=_key(spec), on_change=pull, placeholder=spec.placeholder,
+                       accept_new_options=True,
+                       help=f"The {spec.top} largest by spend are listed; type any other exactly and press Enter.")
+    elif spec.kind == LIST:
         choices = ORDERED.get(spec.name) or sorted(opts.get(spec.column, set()))
         st.multiselect(spec.label, choices, key=_key(spec), on_change=pull, placeholder=spec.placeholder,
                        format_func=lambda v, name=spec.name: state.value_label(name, v))
