@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandera.polars as pa
@@ -11,46 +9,18 @@ import polars as pl
 
 from pccspend import publication, vocab
 from pccspend.atomic import finish_replace
-from pccspend.fy import is_financial_year
 from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
-from pccspend.register import (
-    AWARD_COLUMNS, TOTAL_COLUMNS, RegisterReadError,
-    funding_streams, read_text_csv,
-)
+from pccspend.problems import Problem, ValidationFailed
+from pccspend.register import RegisterReadError, funding_streams, read_text_csv
+from pccspend.stated_totals import _cross_total_rules, covers_mask
+
+__all__ = ["Problem", "ValidationFailed", "check_register", "covers_mask", "validate_register"]
 
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 AMOUNT_RE = r"^\d{1,12}(\.\d{1,2})?$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 # An org-id (org-id.guide): a list code such as GB-CHC or GB-COH, a dash, the body's number.
 ORG_ID_RE = r"^[A-Z]{2}-[A-Z0-9]+-\S+$"
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One broken rule. `row` is the spreadsheet row (header = 1); None for whole-file problems."""
-
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        place = self.file
-        if self.row is not None:
-            place += f" row {self.row}"
-        if self.column:
-            place += f", column {self.column}"
-        value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{place}: {self.rule}{value}"
-
-
-class ValidationFailed(Exception):
-    """The register breaks one or more rules; `problems` lists every one."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the register:\n" + "\n".join(map(str, problems)))
 
 
 # -- checks: each a vectorised test on one text column; empty cells pass (required-ness is separate)
@@ -294,63 +264,6 @@ def _old_layout(frame: pl.DataFrame | None, file: str) -> list[Problem]:
         return []
     return [Problem(file, 1, publication.OLD_COLUMN, None,
                     "this register predates the publication decision: " + publication.MIGRATE_HINT)]
-
-
-def glob_regex(pattern: str) -> str:
-    """A `covers_award_ids` glob (`*` any text, `?` one character) as an anchored regex."""
-    return "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-
-
-def covers_mask(pattern_list: str) -> pl.Expr:
-    """True for the award ids a stated total covers: semicolon-separated ids or globs (`CAM-*`)."""
-    patterns = [p.strip() for p in pattern_list.split(";") if p.strip()]
-    return pl.any_horizontal(pl.col("award_id").str.contains(glob_regex(p)) for p in patterns) \
-        if patterns else pl.lit(False)
-
-
-SCOPE_FIELDS = ("source_id", "area", "status", "funding_stream", "financial_year")
-
-
-def _cross_total_rules(totals: pl.DataFrame, awards: pl.DataFrame, broken_rows: set[int]) -> list[Problem]:
-    """Each stated total covers at least one award, and only awards inside its stated scope.
-
-    Awards already reported as broken are not judged again here: one message per problem.
-    Vectorised per total: the register may hold millions of awards."""
-    out = []
-    if not set(TOTAL_COLUMNS) <= set(totals.columns) or not set(AWARD_COLUMNS) <= set(awards.columns):
-        return out
-    ids = awards.select("award_id", *[c for c in SCOPE_FIELDS if c != "award_id"]).with_row_index("_row") \
-        .filter(pl.col("award_id").is_not_null())
-    ok_ids = ids.filter(~pl.col("_row").is_in([r - 2 for r in broken_rows]))
-    for i, t in enumerate(totals.iter_rows(named=True)):
-        r = i + 2
-        fy_ok = is_financial_year(t["from_year"] or "") and is_financial_year(t["to_year"] or "")
-        if fy_ok and t["from_year"] > t["to_year"]:
-            out.append(Problem(TOTALS_CSV, r, "to_year", t["to_year"], "to_year must not be before from_year"))
-        if not t["covers_award_ids"]:
-            continue
-        for pattern in (p.strip() for p in t["covers_award_ids"].split(";")):
-            if pattern and ids.filter(pl.col("award_id").str.contains(glob_regex(pattern))).height == 0:
-                out.append(Problem(TOTALS_CSV, r, "covers_award_ids", pattern, "matches no award_id in awards.csv"))
-        covered = ok_ids.filter(covers_mask(t["covers_award_ids"]))
-        outside = {
-            "source_id": pl.col("source_id").ne_missing(t["source_id"]),
-            "area": pl.col("area").ne_missing(t["area"]),
-            "status": pl.col("status").ne_missing(t["status"]),
-            "funding_stream": pl.lit(bool(t["funding_stream"])) & pl.col("funding_stream").ne_missing(t["funding_stream"]),
-            "financial_year": pl.lit(fy_ok) & (
-                pl.col("financial_year").is_null()
-                | (pl.col("financial_year") < (t["from_year"] or ""))
-                | (pl.col("financial_year") > (t["to_year"] or ""))
-            ),
-        }
-        for field, expr in outside.items():
-            for award_id, value in covered.filter(expr).select("award_id", field).iter_rows():
-                out.append(Problem(
-                    TOTALS_CSV, r, "covers_award_ids", award_id,
-                    f"covers an award whose {field} ({value!r}) is outside the total's scope",
-                ))
-    return out
 
 
 def _read(path: Path, problems: list[Problem]) -> pl.DataFrame | None:
