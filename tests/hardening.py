@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
+
 import contextlib
 import csv
 import json
@@ -156,3 +159,13 @@ def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = Non
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def own_thread(test):
+    """Run a test on a fresh thread: Playwright's sync API and asyncio.run refuse a thread where an
+    event loop already runs, and the dashboard's e2e tests hold a Playwright session on the main one."""
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(test, *args, **kwargs).result()
+    return run

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 from pccspend import state
 from pccspend.paths import PROJECT_ROOT
 from tests.hardening import (
-    CHROMIUM, CHROMIUM_ARGS, HOSTILE_AREA, HOSTILE_STREAM, HTML, SQL, ARTIFACTS, hostile_data, report,
+    CHROMIUM, CHROMIUM_ARGS, HOSTILE_AREA, HOSTILE_STREAM, HTML, SQL, ARTIFACTS, hostile_data, own_thread, report,
     streamlit_server,
 )
 from tests.test_injection import live_cells
@@ -64,16 +64,6 @@ READ = """() => {
       && /__pwned|alert/.test(a.value))).length,
   };
 }"""
-
-
-def own_thread(test):
-    """Run a test on a fresh thread: Playwright's sync API and asyncio.run refuse a thread where an
-    event loop already runs, and the dashboard's e2e tests hold a Playwright session on the main one."""
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(test, *args, **kwargs).result()
-    return run
 
 
 @pytest.fixture(scope="module")
