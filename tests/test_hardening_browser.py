@@ -11,8 +11,6 @@ full of hostile strings, driven by Debian's Chromium.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import functools
 import os
 import random
 import re
