@@ -199,6 +199,8 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             con.execute(f"set search_path = '{store.schema},main'")
             con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
             con.execute(macro_sql("_filtered_awards.sql"))
+            if store.name == BASE:  # questions that read whole awards (the duties) run on the awards
+                con.execute(macro_sql("_duty_checks.sql"))
             con.execute("set schema = 'main'")
             con.execute("set search_path = 'main'")
         con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
