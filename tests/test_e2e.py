@@ -227,7 +227,7 @@ def test_a_provider_typed_in_the_picker_filters_and_an_unknown_one_warns(server,
     page.get_by_text("Ignored provider 'Nobody Ltd': there is no such provider.").wait_for(timeout=30_000)
     settle(page, 4)
     assert query(page) == {}
-    assert kpi_values(page) == ["£4,286,144", "51", "25", "5"]
+    assert kpi_values(page) == ["£4,832,360", "56", "28", "5"]
     box.click()
     box.fill("Peterborough City Council")
     box.press("Enter")
