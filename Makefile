@@ -48,7 +48,7 @@ validate: $(VENV)/.runtime
 	$(PY) -m pccspend validate
 
 run: build
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(PY) -m streamlit run pccspend/server.py --server.port $(PORT)
 
 test: $(VENV)/.dev chromium $(AXE) build
 	$(PY) -m pytest

@@ -24,16 +24,23 @@ else:
         st.info(f"Showing the first {awards.height:,} of {count:,} awards (by area, year and id). Narrow the "
                 f"filters to see the others here; the downloads hold all {count:,}.", icon=":material/info:")
     ui.table(awards, key="awards-table", first=ui.AWARD_COLUMNS, height=640)
+    # The office's view is marked INTERNAL (in each file's name and inside it); anyone who may not
+    # see held-back awards reads the public view (pccspend/ui/data.py), so their files are public.
+    internal = ui.may("held_back")
     with st.container(horizontal=True):
-        # The office's view: each file says so in its name and inside (a first line, sheet or key).
         for label, convert, name, mime in (
             ("Download CSV", to_csv_bytes, "awards.csv", "text/csv"),
             ("Download Excel (XLSX)", to_xlsx_bytes, "awards.xlsx",
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("Download JSON", to_json_bytes, "awards.json", "application/json"),
         ):
-            st.download_button(label, ui.all_awards(functools.partial(convert, note=INTERNAL_NOTE)),
-                               internal_name(name), mime, key=f"awards-{name.rpartition('.')[2]}", on_click="ignore")
-    st.caption("Downloads hold every award matching the filters, as the office sees them: each is marked "
-               "INTERNAL (in its name and inside). Public files come from Publish. Cells that a spreadsheet "
-               "would run as a formula start with an apostrophe.")
+            content = ui.all_awards(functools.partial(convert, note=INTERNAL_NOTE) if internal else convert)
+            st.download_button(label, content, internal_name(name) if internal else name, mime,
+                               key=f"awards-{name.rpartition('.')[2]}", on_click="ignore")
+    if internal:
+        st.caption("Downloads hold every award matching the filters, as the office sees them: each is marked "
+                   "INTERNAL (in its name and inside). Public files come from Publish. Cells that a spreadsheet "
+                   "would run as a formula start with an apostrophe.")
+    else:
+        st.caption("Downloads hold every published award matching the filters. Cells that a spreadsheet would "
+                   "run as a formula start with an apostrophe.")

@@ -7,6 +7,8 @@ from pccspend import ui
 from pccspend.importing import import_upload, problem_rows, report_lines, size_refusal
 from pccspend.paths import data_dir
 
+ui.page()
+who = ui.current_person()
 st.title("Import awards")
 st.caption("A 360Giving file (CSV, XLSX or JSON) or a spreadsheet in the register's own layout. You see "
            "what would change first; nothing is written until you confirm, and then all or nothing. New awards "
@@ -25,7 +27,7 @@ if refusal := size_refusal(upload.size):  # before the file is read into memory
     st.error(ui.md(f"{upload.name}: {refusal}. Nothing was imported."))
     st.stop()
 data = data_dir()
-plan = import_upload(data, upload.name, upload.getvalue(), area, dry_run=True)
+plan = import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=True)
 lines = report_lines(plan)
 if not plan.ok:
     st.error(ui.md(lines[1]))
@@ -41,7 +43,7 @@ st.text("\n".join(lines[2:]))
 if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s)", type="primary",
                                   key="import-confirm"):
     with st.spinner("Importing and rebuilding..."):
-        result = import_upload(data, upload.name, upload.getvalue(), area, dry_run=False)
+        result = import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=False)
     if result.ok:
         st.session_state["import-done"] = (f"Imported {upload.name}: {result.added:,} added, "
                                            f"{result.changed:,} changed, as drafts: the dashboard shows them with "

@@ -6,6 +6,7 @@ from pccspend import ui
 from pccspend.money import gbp
 from pccspend.snapshot import Scope, preview, snapshot_zip, zip_name
 
+ui.page()
 st.title("Publish a transparency snapshot")
 st.caption("A folder of plain files for the public transparency page: only awards approved for publication, "
            "charts, tables, CSV/Excel/JSON and a manifest of checksums. The same data gives the same files.")
@@ -36,7 +37,7 @@ ui.table(view.awards, key="publish:awards", height=360)
 name = zip_name(scope) + ".zip"
 if st.button("Build the snapshot", type="primary", key="publish:build", disabled=not view.kpis["award_count"]):
     with st.status("Building the snapshot...", expanded=True) as status:
-        content = snapshot_zip(db, scope, progress=status.write)
+        content = snapshot_zip(db, scope, progress=status.write, who=ui.current_person())
         status.update(label="Snapshot built", state="complete", expanded=False)
     st.session_state["publish:zip"] = (scope, content)
 built = st.session_state.get("publish:zip")

@@ -11,6 +11,8 @@ from pccspend.ui import review
 
 EDITOR_ROWS = 1_000  # rows decided one by one per view; a bigger group is decided in bulk first
 
+ui.page()
+who = ui.current_person()
 st.title("Review and publish")
 st.caption("Imported awards land as drafts: the public sees none of them until someone decides here. Publish "
            "an award, publish it with some fields withheld (redact), or withhold it, giving the reason: a whole "
@@ -40,15 +42,13 @@ cols[1].metric("Total of the drafts", gbp(group["amount_gbp"], missing="£0" if 
 cols[2].metric("Years", years or "-", border=True)
 cols[3].metric("Already decided", f"{group['decided_count']:,}", border=True)
 
-name = st.text_input("Your name", value=review.signed_in_email(), key="review:name",
-                     help="Recorded with each decision, with today's date.").strip()
-if not name:
-    st.caption("Enter your name to record decisions.")
+name = who.name
+st.caption(ui.md(f"Decisions are recorded as made by **{name}**, today."))
 
 
 def record(chosen: list[decisions.Decision]) -> None:
     with st.spinner("Recording the decisions and rebuilding..."):
-        result, problems = decisions.try_record(data_dir(), chosen, by=name, digest=db.info["register_sha256"])
+        result, problems = decisions.try_record(data_dir(), chosen, by=who, digest=db.info["register_sha256"])
     if problems:
         st.error(ui.md("Nothing was recorded:\n\n" + "\n".join(f"- {line}" for line in problems)))
         return

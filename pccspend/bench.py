@@ -207,6 +207,7 @@ def snapshot_seconds(data: DataDir) -> float:
     """Time to write the public snapshot of one area-year (opening the database included)."""
     import tempfile
 
+    from pccspend.access import command_line
     from pccspend.db import Database
     from pccspend.snapshot import Scope, write_snapshot
 
@@ -215,7 +216,7 @@ def snapshot_seconds(data: DataDir) -> float:
         t0 = time.perf_counter()
         db = Database(data)
         try:
-            write_snapshot(db, Path(tmp) / "site", Scope.between((area,), year, year))
+            write_snapshot(db, Path(tmp) / "site", Scope.between((area,), year, year), who=command_line())
         finally:
             db.close()
         return time.perf_counter() - t0

@@ -10,7 +10,7 @@ import click
 from pccspend import __version__
 from pccspend.build import build as build_register
 from pccspend.build import is_stale
-from pccspend.identity import os_user
+from pccspend.access import command_line
 from pccspend.paths import data_dir
 from pccspend.validate import ValidationFailed, validate_register
 
@@ -204,8 +204,8 @@ def import_(file: str, area: str | None, dry_run: bool, publish: bool, data_path
     from pccspend.importing import ImportRefused, import_file, report_lines
 
     try:
-        plan = import_file(data_dir(data_path), Path(file), area, dry_run=dry_run, progress=_progress,
-                           publish_as=os_user() if publish else None)
+        plan = import_file(data_dir(data_path), Path(file), area, who=command_line(), dry_run=dry_run,
+                           progress=_progress, publish=publish)
     except ImportRefused as exc:
         _fail(str(exc))
     for line in report_lines(plan, applied=plan.ok and not dry_run):
@@ -305,7 +305,7 @@ def snapshot(out, data_path, **given):
     filters = read_filters(given, db)
     scope = Scope(areas=filters.areas, from_year=filters.from_year, to_year=filters.to_year)
     try:
-        result = write_snapshot(db, Path(out), scope, progress=_progress)
+        result = write_snapshot(db, Path(out), scope, progress=_progress, who=command_line())
     except TargetRefused as exc:
         _fail(str(exc))
     click.echo(f"Wrote a snapshot of {', '.join(result['areas_covered']) or 'nothing published'} "
@@ -343,8 +343,11 @@ def duties(summary, fmt, data_path, **given):
     click.echo(render(statutory.by_area_and_year(counts), fmt), nl=False)
 
 
-# The publication decision's commands live in their own module (this one stays short).
-from pccspend.cli_decisions import decide, drafts  # noqa: E402 - registered after the group exists
+# The publication decision's commands, and the access list and audit trail's, live in their own modules.
+from pccspend.cli_access import access_group, audit_command  # noqa: E402 - registered after the group exists
+from pccspend.cli_decisions import decide, drafts  # noqa: E402
 
 main.add_command(decide)
 main.add_command(drafts)
+main.add_command(access_group)
+main.add_command(audit_command)

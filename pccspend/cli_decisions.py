@@ -9,7 +9,7 @@ import sys
 import click
 
 from pccspend.cli import DATA_OPTION, FORMATS, _fail, _progress, render
-from pccspend.identity import os_user
+from pccspend.access import command_line
 from pccspend.paths import data_dir
 
 LISTED = 20  # changed awards listed one per line before "... and N more"
@@ -50,7 +50,7 @@ def decide(award_ids, source_id, publish, fields, withhold, draft, reason, data_
             if not drafts:
                 _fail(f"{source_id} has no drafts: every award from it is decided")
             ids += drafts
-        done = record(data, ids, chosen[0], fields=fields or (), reason=reason, by=os_user(), digest=digest,
+        done = record(data, ids, chosen[0], fields=fields or (), reason=reason, by=command_line(), digest=digest,
                       progress=_progress)
     except (DecisionRefused, RegisterChanged) as exc:
         _fail(str(exc))

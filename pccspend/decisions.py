@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pccspend import audit
+from pccspend.access import Person, require
 from pccspend.edits import Progress, RegisterChanged, rewrite
 from pccspend.money import gbp
 from pccspend.paths import AWARDS_CSV, DataDir
@@ -32,6 +34,7 @@ from pccspend.validate import Problem, ValidationFailed
 KEEP = "keep"
 ACTIONS = {KEEP: None, "publish": "published", "redact": "redacted", "withhold": "withheld", "draft": "draft"}
 LISTED = 10  # award ids named in an error before "and N more"
+AUDITED = 500  # changes one audit record names (the register holds every decision)
 
 
 class DecisionRefused(Exception):
@@ -102,7 +105,7 @@ def _clean(text: str | None) -> str | None:
 
 
 def decide(data: DataDir, award_ids: Iterable[str], state: str, *, fields: str | Iterable[str] = (),
-           reason: str | None = None, by: str, on: str | dt.date | None = None, digest: str | None = None,
+           reason: str | None = None, by: Person, on: str | dt.date | None = None, digest: str | None = None,
            progress: Progress = lambda _m: None) -> Recorded:
     """Record one decision on the awards named (see `record`)."""
     ids = list(dict.fromkeys(a.strip() for a in award_ids if a and a.strip()))
@@ -110,15 +113,16 @@ def decide(data: DataDir, award_ids: Iterable[str], state: str, *, fields: str |
                   by=by, on=on, digest=digest, progress=progress)
 
 
-def record(data: DataDir, decisions: Sequence[Decision], *, by: str, on: str | dt.date | None = None,
+def record(data: DataDir, decisions: Sequence[Decision], *, by: Person, on: str | dt.date | None = None,
            digest: str | None = None, progress: Progress = lambda _m: None) -> Recorded:
     """Write each award's decision, all or none, then rebuild.
 
-    `by`: who decides (required). `on`: the day (default today). `digest`: the register digest the
+    `by`: who decides (a publisher; their name is recorded on each award). `on`: the day (default today). `digest`: the register digest the
     person looked at; a register changed since is refused (edits.RegisterChanged). Unknown award
     ids (UnknownAwards) and an unknown state (DecisionRefused) are refused before anything is
     staged; a decision breaking a rule raises DecisionInvalid (a validate.ValidationFailed). Nothing is written then."""
-    by = _clean(by)
+    require(by, "decide", data)
+    who, by = by, _clean(by.name)
     if not by:
         raise DecisionRefused("say who decides (a name): nothing was recorded")
     on = (on or dt.date.today()).isoformat() if not isinstance(on, str) else on
@@ -168,8 +172,13 @@ def record(data: DataDir, decisions: Sequence[Decision], *, by: str, on: str | d
         pl.when(hit).then(pl.col(f"{c}_new")).otherwise(pl.col(c)).alias(c) for c in columns
     ).select(awards.columns)
     progress(f"recording {done.changed_count:,} decision(s)")
+
+    def log(before: str, after: str) -> None:
+        audit.record(data, "decide", who, done.summary(), counts=done.changed, before=before, after=after,
+                     details={"changes": [f"{a}: {old or 'none'} -> {new}" for a, old, new in done.changes[:AUDITED]],
+                              "listed": min(len(done.changes), AUDITED), "of": len(done.changes)})
     try:
-        rewrite(data, {AWARDS_CSV: merged}, digest=digest, progress=progress)
+        rewrite(data, {AWARDS_CSV: merged}, digest=digest, progress=progress, done=log)
     except ValidationFailed as exc:
         rows = dict(enumerate(merged["award_id"].to_list(), start=2))  # header = row 1
         raise DecisionInvalid(exc.problems, rows) from None
@@ -233,7 +242,7 @@ def group_label(group: dict) -> str:
     return text
 
 
-def try_record(data: DataDir, decisions: Sequence[Decision], *, by: str, digest: str | None
+def try_record(data: DataDir, decisions: Sequence[Decision], *, by: Person, digest: str | None
                ) -> tuple[Recorded | None, list[str]]:
     """`record`, with every refusal as lines to show (and None): for the review page."""
     try:

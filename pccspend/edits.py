@@ -45,17 +45,20 @@ def write_text_csv(frame: pl.DataFrame, path: Path) -> None:
 
 
 def rewrite(data: DataDir, files: dict[str, pl.DataFrame], *, digest: str | None = None,
-            build_after: bool = True, progress: Progress = lambda _m: None) -> dict | None:
+            build_after: bool = True, progress: Progress = lambda _m: None,
+            done: Callable[[str, str], None] | None = None) -> dict | None:
     """Replace register files (name -> its whole new content, as text) and rebuild.
 
     `digest`: the register digest the edit was made from; when the register changed since, the
     edit is refused (RegisterChanged) rather than overwrite someone else's change. An edit that
-    breaks a rule raises ValidationFailed and changes nothing."""
+    breaks a rule raises ValidationFailed and changes nothing. `done(before, after)` is called with
+    the register digests, still under the lock (the audit trail records them)."""
     from pccspend.build import build  # build imports validation, which imports this module's peers
 
     with register_lock(data):
         finish_replace(data.root)
-        if digest is not None and register_digest(data) != digest:
+        before = register_digest(data)
+        if digest is not None and before != digest:
             raise RegisterChanged("the register changed since this was read; read it again and redo the change")
         stage = Path(tempfile.mkdtemp(prefix=".edit-", dir=data.root))
         try:
@@ -77,7 +80,10 @@ def rewrite(data: DataDir, files: dict[str, pl.DataFrame], *, digest: str | None
             raise
         replace_files(data.root, reg, data.register, sorted(files), cleanup=stage)
         shutil.rmtree(stage, ignore_errors=True)
-        if not build_after:
-            return None
-        progress("register updated; rebuilding")
-        return build(data, progress)
+        info = None
+        if build_after:
+            progress("register updated; rebuilding")
+            info = build(data, progress)
+        if done:
+            done(before, register_digest(data))
+        return info

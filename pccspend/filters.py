@@ -56,6 +56,7 @@ class Spec:
     # A LIST filter of many values: its picker offers only the `top` largest by spend (and those
     # chosen); any other is typed, then checked like a link's (`check`).
     top: int = 0
+    needs: str = "view"  # the action (pccspend/access.py PERMITS) a person needs to set it
 
     @property
     def sql_fields(self) -> tuple[str, ...]:
@@ -89,7 +90,7 @@ FILTERS: tuple[Spec, ...] = (
          "Include optional extensions", "Count optional-extension money too: " + vocab.STATUSES["optional_extension"]),
     Spec("include_unpublished", TOGGLE, ("include_unpublished",), ("unpublished",), ("--include-unpublished",),
          "is_public", "Show unpublished rows", "Drafts and withheld awards too (marked). For internal use only.",
-         always=True, widget="toggle"),
+         always=True, widget="toggle", needs="held_back"),
     # Found in the service, the provider or the description (each on its own), through the index
     # of their distinct values (pccspend/db.py `search_matches`): fills the struct's `search_*` lists.
     Spec("search", TEXT, ("search",), ("q",), ("--search",), "service provider description", "Search",

@@ -23,7 +23,8 @@ from pathlib import Path
 import polars as pl
 import xlsxwriter
 
-from pccspend import __version__, duties, images, manifest, site, vocab
+from pccspend import __version__, audit, duties, images, manifest, site, vocab
+from pccspend.access import Person, require
 from pccspend.atomic import write_folder
 from pccspend.db import Database
 from pccspend.filters import Filters
@@ -339,14 +340,28 @@ def _check_target(out: Path) -> None:
             raise TargetRefused(f"{out} is not empty and is not a snapshot: choose a new or empty folder")
 
 
-def write_snapshot(db: Database, out: Path, scope: Scope, progress: Progress = lambda _m: None) -> dict:
-    """Write the snapshot into `out`: built in a hidden folder beside it, then swapped in whole, so a
-    reader (or a web server) sees the old snapshot or the new one, never a mixture."""
+def _log(db: Database, who: Person, scope: Scope, result: dict, where: str) -> None:
+    size = sum(entry["bytes"] for entry in result["files"])
+    digest = db.info.get("register_sha256")
+    audit.record(db.data, "snapshot", who,
+                 f"Snapshot of {', '.join(result['areas_covered']) or 'nothing published'} ({scope.years_label()}): "
+                 f"{where}",
+                 counts={"files": len(result["files"]) + 1, "bytes": size},
+                 before=digest, after=digest, details={"scope": scope.as_dict(), "to": where})
+
+
+def write_snapshot(db: Database, out: Path, scope: Scope, progress: Progress = lambda _m: None, *,
+                   who: Person) -> dict:
+    """Write the snapshot into `out` as `who` (a publisher; recorded in the audit trail): built in a
+    hidden folder beside it, then swapped in whole, so a reader (or a web server) sees the old
+    snapshot or the new one, never a mixture."""
+    require(who, "snapshot", db.data)
     out = Path(out).absolute()
     _check_target(out)
     result = write_folder(out, lambda folder: build_into(db, folder, scope, progress))
     size = sum(entry["bytes"] for entry in result["files"])
     progress(f"wrote {len(result['files']) + 1} files ({size / 1e6:.1f} MB) to {out}")
+    _log(db, who, scope, result, f"written to {out}")
     return result
 
 
@@ -371,8 +386,12 @@ def zip_name(scope: Scope) -> str:
     return "pcc-spend-" + "-".join(parts) + ("" if years == "all years" else "-" + slug(years))
 
 
-def snapshot_zip(db: Database, scope: Scope, progress: Progress = lambda _m: None) -> bytes:
-    """The snapshot of `scope` as a zip (for a download): the same bytes for the same register and scope."""
+def snapshot_zip(db: Database, scope: Scope, progress: Progress = lambda _m: None, *, who: Person) -> bytes:
+    """The snapshot of `scope` as a zip (for a download) made by `who` (a publisher; recorded):
+    the same bytes for the same register and scope."""
+    require(who, "snapshot", db.data)
     with tempfile.TemporaryDirectory(prefix="pccspend-snapshot-") as tmp:
-        build_into(db, Path(tmp), scope, progress)
-        return zip_folder(Path(tmp), zip_name(scope))
+        result = build_into(db, Path(tmp), scope, progress)
+        content = zip_folder(Path(tmp), zip_name(scope))
+    _log(db, who, scope, result, f"downloaded as {zip_name(scope)}.zip")
+    return content

@@ -9,7 +9,7 @@ anything unknown or malformed is dropped with a sentence saying so. The URL keys
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,16 +22,23 @@ FILTER_KEYS = frozenset(URL_NAMES.values())
 VIEW_KEYS = frozenset({"drill", "stack", "top", "profile", "measure", "doc", "at"})
 
 
-def from_query(params: Mapping[str, Sequence[str] | str], options: Mapping[str, set[str]]) -> tuple[Filters, list[str]]:
+def from_query(params: Mapping[str, Sequence[str] | str], options: Mapping[str, set[str]],
+               may: Callable[[str], bool] = lambda _action: True) -> tuple[Filters, list[str]]:
     """The filters a link asks for, and a warning for each part of it that was ignored.
 
     `params` maps each URL key to its values (repeated keys give several); `options` is
-    `pccspend.filters.filter_options(db)`: the values each filter can take."""
+    `pccspend.filters.filter_options(db)`: the values each filter can take; `may(action)`: whether
+    the person may set a filter that needs `action` (one they may not is dropped, with a notice)."""
     unknown = [Problem(repr(key if len(key) <= 60 else key[:60] + "..."), "not a setting this dashboard knows")
                for key in params if key not in FILTER_KEYS and key not in VIEW_KEYS]
     fields, problems = parse(params, URL_NAMES)
     filters, missing = check(Filters(**fields), options)
-    return filters, [p.link() for p in unknown + missing + problems]
+    refused = []
+    for spec in FILTERS:
+        if filters.is_active(spec) and not may(spec.needs):
+            filters = filters.replace(**{f: getattr(Filters(), f) for f in spec.fields})
+            refused.append(Problem(repr(spec.url[0]), "this view shows published awards only"))
+    return filters, [p.link() for p in unknown + missing + problems + refused]
 
 
 def _amount_text(value: Decimal) -> str:

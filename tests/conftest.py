@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from pccspend.access import Person
 from pccspend.build import build
 from pccspend.db import Database
 from pccspend.paths import BUNDLED_DATA, DataDir
@@ -19,6 +20,15 @@ from pccspend.paths import BUNDLED_DATA, DataDir
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# Who the tests act as when they call a function that writes: every role (as the command line has).
+WHO = Person("Test Office", "admin", "tests")
+
+
+def person(name: str, role: str = "publisher") -> Person:
+    """Someone of `role`, acting from a test."""
+    return Person(name, role, "tests")
 
 
 def copy_data(dest: Path) -> DataDir:

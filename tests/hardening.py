@@ -128,8 +128,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = None,
-                     app: Path = PROJECT_ROOT / "dashboard.py"):
-    """`streamlit run app` (default dashboard.py) over `data` on a free port; yields the base URL."""
+                     app: Path = PROJECT_ROOT / "pccspend" / "server.py"):
+    """`streamlit run app` (default the dashboard as `make run` serves it) over `data` on a free port; yields the base URL."""
     port = free_port()
     env = {**os.environ, "PCCSPEND_DATA": str(data.root), **(extra_env or {})}
     with open(log_path, "w") as log:

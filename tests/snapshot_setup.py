@@ -11,7 +11,7 @@ from pccspend.build import build
 from pccspend.db import Database
 from pccspend.paths import DataDir
 from pccspend.snapshot import Scope, write_snapshot
-from tests.conftest import copy_data
+from tests.conftest import copy_data, WHO
 
 # Strings only the unpublished canary awards (and the canary's own document) carry: none of them
 # may appear in any byte of any snapshot file.
@@ -105,7 +105,7 @@ def hostile_snapshot(tmp_path_factory) -> Built:
         root = tmp_path_factory.mktemp("snapshot")
         data = hostile_register(root / "data")
         db = Database(data)
-        write_snapshot(db, root / "site", Scope())
-        write_snapshot(db, root / "site-again", Scope())
+        write_snapshot(db, root / "site", Scope(), who=WHO)
+        write_snapshot(db, root / "site-again", Scope(), who=WHO)
         _BUILT["built"] = Built(data, db, root / "site", root / "site-again")
     return _BUILT["built"]

@@ -19,6 +19,7 @@ from pccspend.build import build
 from pccspend.register import register_digest as register_hash
 from pccspend.db import Database
 from pccspend.filters import Filters
+from tests.conftest import WHO
 
 KILLS = 50
 
@@ -116,7 +117,7 @@ def test_sigkill_during_import_leaves_the_old_register_or_the_new(fresh_data, tm
     build(fresh_data)
     old = register_files(fresh_data), register_hash(fresh_data)
     twin = copy_data(tmp_path / "twin")  # the same import, done whole, gives the new version
-    assert import_file(twin, grants, "Trafford").ok
+    assert import_file(twin, grants, "Trafford", who=WHO).ok
     new = register_files(twin), register_hash(twin)
     counts = {old[1]: 60, new[1]: build_state(twin)[1]}
     assert new[0] != old[0] and set(new[0]) >= set(old[0])

@@ -23,7 +23,7 @@ from pccspend.giving360 import flat_columns
 from pccspend.importing import import_file
 from pccspend import vocab
 from pccspend.register import AWARD_COLUMNS, STATUTORY_COLUMNS
-from tests.conftest import HELD_BACK
+from tests.conftest import HELD_BACK, WHO
 from tests.test_import import empty_register
 
 REQUIRED_TITLES = ["Identifier", "Title", "Description", "Currency", "Amount Awarded", "Award Date",
@@ -96,7 +96,7 @@ def test_round_trip_through_360giving_gives_the_same_awards_and_totals(db, tmp_p
     out = tmp_path / f"awards.{suffix}"
     result = export_file(db, Filters(), fmt, out)
     empty = empty_register(tmp_path / "data")
-    plan = import_file(empty, out, publish_as="the round trip")
+    plan = import_file(empty, out, publish=True, who=WHO)
     assert plan.ok and plan.added == result.rows == 48
     left_out = [a for a, _ in result.omitted]
     original = db.query("awards", Filters()).filter(~pl.col("award_id").is_in(left_out))
@@ -116,7 +116,7 @@ def test_round_trip_through_the_registers_xlsx_keeps_every_published_award(db, t
     out = tmp_path / "awards.xlsx"
     result = export_file(db, Filters(), "xlsx", out)
     empty = empty_register(tmp_path / "data")
-    assert import_file(empty, out, publish_as="the round trip").ok
+    assert import_file(empty, out, publish=True, who=WHO).ok
     original = db.query("awards", Filters())
     again = Database(empty).query("awards", Filters())
     assert result.rows == original.height == again.height == 56
@@ -161,7 +161,7 @@ def test_formulas_are_neutralised_in_every_format_and_restored_on_import(hostile
     out = tmp_path / "hostile.csv"
     export_file(hostile_db, Filters(), "360giving-csv", out)
     empty = empty_register(tmp_path / "empty")
-    assert import_file(empty, out).ok
+    assert import_file(empty, out, who=WHO).ok
     back = pl.read_csv(empty.register / "awards.csv", infer_schema=False).filter(
         pl.col("award_id") == "CAM-BCB170511-VS01").select(list(HOSTILE)).row(0, named=True)
     assert back == HOSTILE

@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from pccspend import state
 from pccspend.paths import PROJECT_ROOT
+from tests.conftest import WHO
 from tests.hardening import (
     CHROMIUM, CHROMIUM_ARGS, HOSTILE_AREA, HOSTILE_STREAM, HTML, SQL, ARTIFACTS, hostile_data, own_thread, report,
     streamlit_server,
@@ -368,7 +369,7 @@ def test_hostile_strings_in_the_snapshot_stay_text(hostile, tmp_path):
 
     out = tmp_path / "site"
     db = Database(hostile)
-    write_snapshot(db, out, Scope())
+    write_snapshot(db, out, Scope(), who=WHO)
     db.close()
     markup = [p for p in HTML + [HOSTILE_AREA, HOSTILE_STREAM] if "<" in p]
     tried = through = 0

@@ -31,6 +31,7 @@ from pccspend.paths import PROJECT_ROOT, DataDir
 from pccspend.reading import AMOUNT_RULE, DATE_RULE
 from pccspend.register import AWARD_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
 from pccspend.validate import Problem
+from tests.conftest import WHO
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRAFFORD = FIXTURES / "trafford_council_voluntary_sector_grants.csv"
@@ -77,7 +78,7 @@ def own_fy(day: str) -> str:
 # -- the real council file ------------------------------------------------------------------------
 
 def test_trafford_imports_as_area_trafford_and_totals_by_year_match_the_file(fresh_data):
-    plan = import_file(fresh_data, TRAFFORD, "Trafford")
+    plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     assert (plan.ok, plan.rows, plan.added, plan.changed, plan.unchanged) == (True, 555, 555, 0, 0)
 
     header, rows = trafford_rows()
@@ -104,7 +105,7 @@ def test_trafford_imports_as_area_trafford_and_totals_by_year_match_the_file(fre
 
 
 def test_each_trafford_grant_becomes_one_traceable_award_row(fresh_data):
-    import_file(fresh_data, TRAFFORD, "Trafford")
+    import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     awards = pl.read_csv(fresh_data.register / "awards.csv", infer_schema=False)
     first = awards.filter(pl.col("award_id") == "360G-traffordmbc-VSG1342").row(0, named=True)
     assert first == {
@@ -139,9 +140,9 @@ def test_each_trafford_grant_becomes_one_traceable_award_row(fresh_data):
 
 
 def test_reimporting_the_same_file_changes_nothing(fresh_data):
-    import_file(fresh_data, TRAFFORD, "Trafford")
+    import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     before, build = register_bytes(fresh_data), fresh_data.current.resolve()
-    plan = import_file(fresh_data, TRAFFORD, "Trafford")
+    plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     assert (plan.ok, plan.added, plan.changed, plan.unchanged) == (True, 0, 0, 555)
     assert report_lines(plan, applied=True)[-1] == "Nothing to do: the register already holds every row of this file."
     assert register_bytes(fresh_data) == before
@@ -151,7 +152,7 @@ def test_reimporting_the_same_file_changes_nothing(fresh_data):
 
 def test_dry_run_reports_and_writes_nothing(fresh_data):
     before = register_bytes(fresh_data)
-    plan = import_file(fresh_data, TRAFFORD, "Trafford", dry_run=True)
+    plan = import_file(fresh_data, TRAFFORD, "Trafford", dry_run=True, who=WHO)
     lines = report_lines(plan)
     assert lines[:5] == [
         f"{NAME}: 360Giving CSV, 555 row(s), area Trafford",
@@ -170,14 +171,14 @@ def test_dry_run_reports_and_writes_nothing(fresh_data):
 
 
 def test_a_changed_row_is_reported_then_updated(fresh_data, tmp_path):
-    import_file(fresh_data, TRAFFORD, "Trafford")
+    import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     header, rows = trafford_rows()
     rows[0][header.index("Amount Awarded")] = "2300"
     edited = write_csv(tmp_path / "trafford_v2.csv", header, rows)
     with plan_import(fresh_data, edited, "Trafford") as plan:
         assert (plan.added, plan.changed, plan.unchanged) == (0, 1, 554)
         assert plan.changes == [(2, "360G-traffordmbc-VSG1342", {"amount_gbp": ("2266.00", "2300.00")})]
-        apply_import(fresh_data, plan)
+        apply_import(fresh_data, plan, who=WHO)
     awards = pl.read_csv(fresh_data.register / "awards.csv", infer_schema=False)
     row = awards.filter(pl.col("award_id") == "360G-traffordmbc-VSG1342")
     assert row.select("amount_gbp", "source_locator").row(0) == ("2300.00", "row 2")
@@ -191,7 +192,7 @@ def test_an_import_refuses_when_the_register_changed_since_the_plan(fresh_data):
             fh.write("Someone else's stream,Added while the import was being looked at\n")
         before = register_bytes(fresh_data)
         with pytest.raises(ImportRefused, match="the register changed since this import was planned"):
-            apply_import(fresh_data, plan)
+            apply_import(fresh_data, plan, who=WHO)
     assert register_bytes(fresh_data) == before
 
 
@@ -202,7 +203,7 @@ def test_a_file_breaking_a_register_wide_rule_is_rejected_whole(fresh_data, tmp_
     rows[1][0] = "CAM-BCB170511-VS99"  # matches the stated total CAM-BCB170511-BUD-MOJ's CAM-BCB170511-VS*
     path = write_csv(tmp_path / "clash.csv", header, rows)
     before = register_bytes(fresh_data)
-    plan = import_file(fresh_data, path, "Trafford")
+    plan = import_file(fresh_data, path, "Trafford", who=WHO)
     assert not plan.ok
     assert {(p.file, p.column) for p in plan.problems} == {("stated_totals.csv", "covers_award_ids")}
     assert register_bytes(fresh_data) == before and leftovers(fresh_data) == []
@@ -310,7 +311,7 @@ def test_bad_files_are_rejected_with_row_and_column_and_the_register_is_untouche
     path = tmp_path / name
     path.write_bytes(make())
     before = register_bytes(fresh_data)
-    plan = import_file(fresh_data, path, "Trafford")
+    plan = import_file(fresh_data, path, "Trafford", who=WHO)
     assert sorted(plan.problems, key=lambda p: (p.row or 0, p.column or "")) == \
         sorted(expected, key=lambda p: (p.row or 0, p.column or ""))
     assert not plan.ok and report_lines(plan)[1].startswith("REJECTED:")
@@ -324,18 +325,18 @@ def test_broken_json_names_where_it_broke(fresh_data, tmp_path):
     good = {"id": "360G-x-1", "title": "T", "description": "D", "currency": "GBP", "amountAwarded": 5,
             "awardDate": "2020-05-01", "fundingOrganization": [{"id": "F", "name": "Funder"}]}
     path.write_text('{"grants": [' + json.dumps(good) + ', {"id": "360G-x-2", "title": ', encoding="utf-8")
-    plan = import_file(fresh_data, path, "Trafford")
+    plan = import_file(fresh_data, path, "Trafford", who=WHO)
     assert [(p.file, p.row, p.column) for p in plan.problems] == [("cut.json", 2, None)]
     assert plan.problems[0].rule.startswith("not valid JSON after grant 1:")
 
 
 def test_a_bad_file_leaves_an_existing_build_untouched(fresh_data, tmp_path):
-    import_file(fresh_data, TRAFFORD, "Trafford")
+    import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     target = fresh_data.current.resolve()
     files = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
     path = tmp_path / "bad-cells.csv"
     path.write_bytes(_trafford_with(_bad_cells))
-    assert not import_file(fresh_data, path, "Trafford").ok
+    assert not import_file(fresh_data, path, "Trafford", who=WHO).ok
     assert fresh_data.current.resolve() == target
     assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == files
 
@@ -346,7 +347,7 @@ def test_other_currencies_are_kept_but_never_added_to_gbp_totals(fresh_data, tmp
     header, rows = trafford_rows()
     rows = rows[:3]
     rows[1][header.index("Currency")] = "EUR"
-    plan = import_file(fresh_data, write_csv(tmp_path / "eur.csv", header, rows), "Trafford")
+    plan = import_file(fresh_data, write_csv(tmp_path / "eur.csv", header, rows), "Trafford", who=WHO)
     assert plan.ok and plan.notes["other_currency"].rows == [3]
     assert plan.gbp_by_year == {"2012/13": Decimal("2266.00") + Decimal("495.00")}
     awards = pl.read_csv(fresh_data.register / "awards.csv", infer_schema=False)
@@ -360,7 +361,7 @@ def test_financial_year_follows_planned_dates_and_multi_year_grants_are_noted(fr
     rows[0][header.index("Award Date")] = "2018-03-20"  # decided in 2017/18 ...
     rows[0][header.index("Planned Dates:Start Date")] = "2018-04-01"  # ... for money from 2018/19
     rows[0][header.index("Planned Dates:Duration (months)")] = "36"
-    plan = import_file(fresh_data, write_csv(tmp_path / "multi.csv", header, rows), "Trafford")
+    plan = import_file(fresh_data, write_csv(tmp_path / "multi.csv", header, rows), "Trafford", who=WHO)
     assert plan.ok and plan.gbp_by_year == {"2018/19": Decimal("2266.00")}
     award = pl.read_csv(fresh_data.register / "awards.csv", infer_schema=False).filter(
         pl.col("award_id") == rows[0][0]).select("financial_year", "decision_date", "amount_note").row(0)
@@ -375,7 +376,7 @@ def test_themes_and_sectors_come_from_the_offices_mapping_file(fresh_data):
         "keyword,befriending,victims,,\n"
         "programme,Voluntary Sector Grants,,voluntary sector,every recipient is a VCSE body\n",
         encoding="utf-8")
-    plan = import_file(fresh_data, TRAFFORD, "Trafford")
+    plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     header, rows = trafford_rows()
     at = {h: i for i, h in enumerate(header)}
 
@@ -398,7 +399,7 @@ def test_a_broken_mapping_file_stops_the_import(fresh_data):
         "match_on,pattern,theme,provider_sector,note\nprogramme,Voluntary Sector Grants,policing,,\n"
         "regex,.*,victims,,\n", encoding="utf-8")
     before = register_bytes(fresh_data)
-    plan = import_file(fresh_data, TRAFFORD, "Trafford")
+    plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     assert plan.problems == [
         Problem("import_mapping.csv", 2, "theme", "policing", "theme must be one of: communities, offenders, victims"),
         Problem("import_mapping.csv", 3, "match_on", "regex", "match_on must be one of: programme, keyword"),
@@ -428,7 +429,7 @@ def test_an_offices_spreadsheet_in_the_registers_layout_imports(fresh_data, tmp_
         ["CAM-2024-002", funder, "2024/25", "Victim advocacy", None, None, None,
          "grant agreement", "planned", "false", "MoJ Victims' Services Grant", "02/05/2024", None, None],
     ]))
-    plan = import_file(fresh_data, path, "Cambridgeshire")
+    plan = import_file(fresh_data, path, "Cambridgeshire", who=WHO)
     # An old spreadsheet's is_public is not read: a publication decision is made on review.
     assert (plan.ok, plan.layout, plan.added, plan.ignored_columns) == (True, "register XLSX", 2,
                                                                         ["is_public", "Our notes"])
@@ -455,7 +456,7 @@ def test_the_registers_layout_is_held_to_the_registers_rules(fresh_data, tmp_pat
         ["CAM X 2", funder, "2024/25", "B", None, "police", 10, "grant", "planned", "true", None, "2024-13-01", "x"],
     ]))
     before = register_bytes(fresh_data)
-    plan = import_file(fresh_data, path, "Cambridgeshire")
+    plan = import_file(fresh_data, path, "Cambridgeshire", who=WHO)
 
     def one_of(col, allowed):
         return f"{col} must be one of: {', '.join(sorted(allowed))}"
@@ -611,13 +612,15 @@ def test_progress_is_reported_on_stderr_while_reading(fresh_data, monkeypatch):
 BIG_SCRIPT = """
 import resource, sys
 from pathlib import Path
+from pccspend.access import command_line
 from pccspend.importing import import_file
 from pccspend.paths import DataDir
+WHO = command_line()
 peak = []
 def progress(msg):
     if msg.startswith("read"):
         peak.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-plan = import_file(DataDir(Path(sys.argv[1])), Path(sys.argv[2]), "Bench", dry_run=sys.argv[3] == "dry", progress=progress)
+plan = import_file(DataDir(Path(sys.argv[1])), Path(sys.argv[2]), "Bench", dry_run=sys.argv[3] == "dry", progress=progress, who=WHO)
 assert plan.ok, plan.problems[:3]
 print(plan.added, peak[0] // 1024, peak[-1] // 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
@@ -661,8 +664,8 @@ def test_import_page_shows_the_dry_run_then_imports_on_confirm(fresh_data, monke
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PCCSPEND_DATA", str(fresh_data.root))
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "import_data.py"), default_timeout=60)
-    at.run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/import_data.py").run()
     assert not at.exception and at.title[0].value == "Import awards"
     at.text_input(key="import-area").input("Trafford")
     at.file_uploader(key="import-file").upload(NAME, TRAFFORD.read_bytes(), "text/csv")
@@ -685,8 +688,8 @@ def test_import_page_shows_rejections_and_offers_no_confirm(fresh_data, monkeypa
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("PCCSPEND_DATA", str(fresh_data.root))
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "import_data.py"), default_timeout=60)
-    at.run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/import_data.py").run()
     at.file_uploader(key="import-file").upload("bad-cells.csv", _trafford_with(_bad_cells), "text/csv")
     at.run()
     assert not at.exception

@@ -16,6 +16,7 @@ from pccspend.cli import main
 from pccspend.importing import DEFAULT_MAX_IMPORT_MB, import_upload, plan_import
 from pccspend.paths import PROJECT_ROOT
 from tests.hardening import report
+from tests.conftest import WHO
 
 TRAFFORD = PROJECT_ROOT / "tests" / "fixtures" / "trafford_council_voluntary_sector_grants.csv"
 
@@ -35,7 +36,7 @@ def test_an_import_file_over_the_limit_is_refused_before_it_is_read(fresh_data, 
     result = CliRunner().invoke(main, ["import", str(TRAFFORD), "--area", "Trafford", "--data", str(fresh_data.root)])
     assert result.exit_code == 1 and "imports are limited to 0.05 MB" in result.stdout
     assert _register(fresh_data) == before
-    refused = import_upload(fresh_data, "big.csv", TRAFFORD.read_bytes(), "Trafford", dry_run=False)
+    refused = import_upload(fresh_data, "big.csv", TRAFFORD.read_bytes(), "Trafford", dry_run=False, who=WHO)
     assert not refused.ok and "imports are limited" in refused.problems[0].rule
     assert _register(fresh_data) == before
 
@@ -43,8 +44,8 @@ def test_an_import_file_over_the_limit_is_refused_before_it_is_read(fresh_data, 
 def test_an_oversized_upload_is_refused_on_the_import_page(fresh_data, monkeypatch):
     monkeypatch.setenv("PCCSPEND_DATA", str(fresh_data.root))
     monkeypatch.setenv("PCCSPEND_MAX_IMPORT_MB", "0.05")
-    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "import_data.py"), default_timeout=60)
-    at.run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/import_data.py").run()
     at.file_uploader(key="import-file").upload("big_file.csv", TRAFFORD.read_bytes(), "text/csv")
     at.run()
     assert not at.exception

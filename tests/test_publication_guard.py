@@ -19,7 +19,7 @@ from pccspend.build import build
 from pccspend.db import Database
 from pccspend.export import FORMATS, export_bytes
 from pccspend.filters import Filters
-from tests.conftest import copy_data
+from tests.conftest import copy_data, WHO
 from tests.hardening import report
 
 EXAMPLES = 30
@@ -95,9 +95,9 @@ def test_no_unpublished_award_reaches_any_export_or_snapshot(base, tmp_path_fact
             from pccspend.snapshot import Scope, snapshot_zip, write_snapshot
 
             out = tmp_path_factory.mktemp("snapshot") / "site"
-            write_snapshot(db, out, Scope())
+            write_snapshot(db, out, Scope(), who=WHO)
             files |= {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-            files["snapshot.zip"] = snapshot_zip(db, Scope())
+            files["snapshot.zip"] = snapshot_zip(db, Scope(), who=WHO)
             _COUNTERS["snapshots"] += 1
     finally:
         db.close()

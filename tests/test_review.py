@@ -25,6 +25,8 @@ from pccspend.identity import os_user
 from pccspend.importing import import_file
 from pccspend.paths import PROJECT_ROOT, DataDir
 from pccspend.register import register_digest
+from pccspend.access import local_person
+from tests.conftest import WHO, person
 from tests.hardening import own_thread
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,7 +34,7 @@ TRAFFORD = FIXTURES / "trafford_council_voluntary_sector_grants.csv"
 TRAFFORD_SOURCE = "IMPORT-f8e50ff2af0c"  # "IMPORT-" + the file's sha256, first 12 hex digits
 AREA = "Greater Manchester"
 EVERYTHING = Filters(statuses=("awarded", "committed", "planned", "optional_extension"))
-PAGE = str(PROJECT_ROOT / "pages" / "review.py")
+PAGE = "pages/review.py"
 CHROMIUM = "/usr/bin/chromium"
 # The bundled register's public headline (every award published): total, awards.
 PUBLIC_KPIS = (Decimal("4832360.00"), 56)
@@ -77,7 +79,7 @@ def trafford_figures() -> tuple[int, Decimal, str, str]:
 @pytest.fixture
 def trafford(fresh_data) -> DataDir:
     """The bundled register with Trafford council's 555 grants imported as drafts."""
-    plan = import_file(fresh_data, TRAFFORD, AREA)
+    plan = import_file(fresh_data, TRAFFORD, AREA, who=WHO)
     assert plan.ok and plan.added == 555
     return fresh_data
 
@@ -87,12 +89,12 @@ def trafford(fresh_data) -> DataDir:
 def test_publish_records_the_decision_on_each_row_and_changes_the_public_figures(fresh_data):
     build(fresh_data)
     assert public_kpis(fresh_data) == PUBLIC_KPIS
-    done = decide(fresh_data, T2, "draft", by="Ann Example", on="2026-11-30")
+    done = decide(fresh_data, T2, "draft", by=person("Ann Example"), on="2026-11-30")
     assert (done.changed, done.unchanged) == ({"draft": 2}, 0)
     assert done.changes == [(T2[0], "published", "draft"), (T2[1], "published", "draft")]
     assert public_kpis(fresh_data) == (PUBLIC_KPIS[0] - Decimal("219287") - Decimal("111856"), 54)
 
-    done = decide(fresh_data, T2, "published", by="Ben Example", on=dt.date(2026, 12, 1))
+    done = decide(fresh_data, T2, "published", by=person("Ben Example"), on=dt.date(2026, 12, 1))
     assert done.summary() == "2 award(s) changed (2 published), decided by Ben Example on 2026-12-01."
     assert decision(fresh_data, T2[0]) == ("published", "", "", "Ben Example", "2026-12-01")
     assert decision(fresh_data, T2[1]) == ("published", "", "", "Ben Example", "2026-12-01")
@@ -100,7 +102,7 @@ def test_publish_records_the_decision_on_each_row_and_changes_the_public_figures
 
     # The same decision again changes nothing, not even who decided and when.
     before = register_bytes(fresh_data)
-    again = decide(fresh_data, T2, "published", by="Cy Example")
+    again = decide(fresh_data, T2, "published", by=person("Cy Example"))
     assert (again.changed, again.unchanged) == ({}, 2)
     assert again.summary() == "Nothing changed: the 2 award(s) already carry that decision."
     assert register_bytes(fresh_data) == before
@@ -108,7 +110,7 @@ def test_publish_records_the_decision_on_each_row_and_changes_the_public_figures
 
 def test_the_date_defaults_to_today_and_other_rows_keep_every_byte(fresh_data):
     before = (fresh_data.register / "awards.csv").read_text(encoding="utf-8").splitlines()
-    decide(fresh_data, [VS01], "withheld", reason="personal safety", by="Ann Example")
+    decide(fresh_data, [VS01], "withheld", reason="personal safety", by=person("Ann Example"))
     after = (fresh_data.register / "awards.csv").read_text(encoding="utf-8").splitlines()
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(after) == len(before) and [after[i].split(",")[0] for i in changed] == [VS01]
@@ -117,7 +119,7 @@ def test_the_date_defaults_to_today_and_other_rows_keep_every_byte(fresh_data):
 
 def test_redacted_fields_read_withheld_in_public_and_the_award_still_counts(fresh_data):
     done = decide(fresh_data, [VS01], "redacted", fields=["provider", "description"], reason="personal safety",
-                  by="Ann Example", on="2026-12-01")
+                  by=person("Ann Example"), on="2026-12-01")
     assert done.changed == {"redacted": 1}
     assert decision(fresh_data, VS01) == ("redacted", "provider;description", "personal safety", "Ann Example",
                                           "2026-12-01")
@@ -132,7 +134,7 @@ def test_redacted_fields_read_withheld_in_public_and_the_award_still_counts(fres
 
 
 def test_a_withheld_award_is_gone_from_the_public_view(fresh_data):
-    done = decide(fresh_data, [VS01], "withheld", reason="prevention or detection of crime", by="Ann Example",
+    done = decide(fresh_data, [VS01], "withheld", reason="prevention or detection of crime", by=person("Ann Example"),
                   on="2026-12-01")
     assert done.changed == {"withheld": 1}
     assert VS01 not in Database(fresh_data, public=True).query("awards", EVERYTHING)["award_id"].to_list()
@@ -148,7 +150,7 @@ def test_a_missing_reason_is_refused_and_nothing_is_written(fresh_data):
     for state in ("withheld", "redacted"):
         with pytest.raises(DecisionInvalid) as refused:
             decide(fresh_data, [VS01, T2[0]], state, fields=("provider",) if state == "redacted" else (),
-                   by="Ann Example")
+                   by=person("Ann Example"))
         assert refused.value.lines() == [f"publication_reason: {REASON_RULE} (2 awards: {VS01}, {T2[0]})"]
         assert register_bytes(fresh_data) == before and fresh_data.current.resolve() == built
     assert [p.name for p in fresh_data.root.iterdir() if p.name.startswith(".edit-")] == []
@@ -157,40 +159,40 @@ def test_a_missing_reason_is_refused_and_nothing_is_written(fresh_data):
 def test_a_field_that_cannot_be_withheld_is_refused(fresh_data):
     before = register_bytes(fresh_data)
     with pytest.raises(DecisionInvalid) as refused:
-        decide(fresh_data, [VS01], "redacted", fields="award_id; colour", reason="personal safety", by="Ann Example")
+        decide(fresh_data, [VS01], "redacted", fields="award_id; colour", reason="personal safety", by=person("Ann Example"))
     assert refused.value.lines() == [
         f"redacted_fields 'award_id': award_id is never withheld from a published award (withhold the whole "
         f"award instead) ({VS01})",
         f"redacted_fields 'colour': not a column of awards.csv ({VS01})",
     ]
     with pytest.raises(DecisionInvalid) as refused:  # a redaction names what it withholds
-        decide(fresh_data, [VS01], "redacted", reason="personal safety", by="Ann Example")
+        decide(fresh_data, [VS01], "redacted", reason="personal safety", by=person("Ann Example"))
     assert refused.value.lines() == [
         f"redacted_fields: a redacted award names the fields withheld, e.g. provider;description ({VS01})"]
     with pytest.raises(DecisionRefused, match=r"^only a redacted award withholds fields \(CAM-BCB170511-VS01\)"):
-        decide(fresh_data, [VS01], "withheld", fields=["provider"], reason="personal safety", by="Ann Example")
+        decide(fresh_data, [VS01], "withheld", fields=["provider"], reason="personal safety", by=person("Ann Example"))
     assert register_bytes(fresh_data) == before
 
 
 def test_unknown_award_ids_are_named_and_nothing_is_written(fresh_data):
     before = register_bytes(fresh_data)
     with pytest.raises(UnknownAwards) as refused:
-        decide(fresh_data, ["NOPE-1", VS01, "NOPE-2"], "published", by="Ann Example")
+        decide(fresh_data, ["NOPE-1", VS01, "NOPE-2"], "published", by=person("Ann Example"))
     assert str(refused.value) == "no such awards in the register: NOPE-1, NOPE-2; nothing was recorded"
     assert refused.value.ids == ["NOPE-1", "NOPE-2"]
     with pytest.raises(DecisionRefused, match="^say who decides"):
-        decide(fresh_data, [VS01], "withheld", reason="personal safety", by="  ")
+        decide(fresh_data, [VS01], "withheld", reason="personal safety", by=person("  "))
     with pytest.raises(DecisionRefused, match="^unknown publication state 'maybe'"):
-        decide(fresh_data, [VS01], "maybe", by="Ann Example")
+        decide(fresh_data, [VS01], "maybe", by=person("Ann Example"))
     assert register_bytes(fresh_data) == before
 
 
 def test_a_decision_made_on_a_register_that_changed_since_is_refused(fresh_data):
     seen = register_digest(fresh_data)  # what the person looked at
-    decide(fresh_data, [T2[0]], "withheld", reason="personal safety", by="Someone Else")  # meanwhile
+    decide(fresh_data, [T2[0]], "withheld", reason="personal safety", by=person("Someone Else"))  # meanwhile
     after = register_bytes(fresh_data)
     with pytest.raises(RegisterChanged):
-        decide(fresh_data, [VS01], "withheld", reason="personal safety", by="Ann Example", digest=seen)
+        decide(fresh_data, [VS01], "withheld", reason="personal safety", by=person("Ann Example"), digest=seen)
     assert register_bytes(fresh_data) == after
     assert decision(fresh_data, VS01)[0] == "published"
 
@@ -274,12 +276,13 @@ def test_cli_drafts_then_decide_a_whole_import_by_its_source(trafford):
 
 def open_page(data: DataDir, monkeypatch) -> AppTest:
     monkeypatch.setenv("PCCSPEND_DATA", str(data.root))
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page(PAGE).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_the_page_publishes_a_whole_import_with_the_name_given(trafford, monkeypatch):
+def test_the_page_publishes_a_whole_import_as_the_person_using_it(trafford, monkeypatch):
     at = open_page(trafford, monkeypatch)
     assert at.title[0].value == "Review and publish"
     label = f"Import of {TRAFFORD.name} (import, {TRAFFORD_SOURCE}): 555 drafts, £1,291,436.54"
@@ -287,10 +290,10 @@ def test_the_page_publishes_a_whole_import_with_the_name_given(trafford, monkeyp
     assert [(m.label, m.value) for m in at.metric] == [
         ("Drafts", "555"), ("Total of the drafts", "£1,291,436.54"), ("Years", "2012/13 to 2024/25"),
         ("Already decided", "0")]
-    assert at.button(key="review:publish-all").disabled  # no name yet
+    decider = local_person().name  # local mode: the person at this computer
+    assert at.caption[1].value == f"Decisions are recorded as made by **{decider}**, today."
     before = register_bytes(trafford)
 
-    at.text_input(key="review:name").input("Ann Example").run()
     at.button(key="review:withhold-all").click().run()  # no reason given
     assert at.error[0].value.startswith(f"Nothing was recorded:\n\n- publication_reason: {REASON_RULE} "
                                         "(555 awards: 360G-traffordmbc-VSG1342, ")
@@ -299,11 +302,11 @@ def test_the_page_publishes_a_whole_import_with_the_name_given(trafford, monkeyp
     at.button(key="review:publish-all").click().run()
     assert not at.exception, [e.value for e in at.exception]
     today = dt.date.today().isoformat()
-    assert at.success[0].value == (f"{label}: 555 award(s) changed (555 published), decided by Ann Example on "
+    assert at.success[0].value == (f"{label}: 555 award(s) changed (555 published), decided by {decider} on "
                                    f"{today}.")
     imported = [r for r in rows(trafford).values() if r["source_id"] == TRAFFORD_SOURCE]
     assert len(imported) == 555
-    assert {tuple(r[c] for c in DECISION) for r in imported} == {("published", "", "", "Ann Example", today)}
+    assert {tuple(r[c] for c in DECISION) for r in imported} == {("published", "", "", decider, today)}
     assert public_kpis(trafford, Filters(areas=(AREA,))) == (Decimal("1291436.54"), 555)
     assert at.info[0].value.startswith("Nothing awaits a publication decision")
 
@@ -325,14 +328,12 @@ def test_with_nothing_to_decide_the_page_says_so_and_shows_decided_awards_on_req
 
 
 def test_the_page_is_in_the_office_section_before_publish():
-    import ast
+    from pccspend.ui.nav import PAGES
 
-    tree = ast.parse((PROJECT_ROOT / "dashboard.py").read_text(encoding="utf-8"))
-    office = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                  and getattr(node.targets[0], "id", None) == "OFFICE_PAGES")
-    assert [ast.literal_eval(e)[:2] for e in office.elts] == [
-        ("import_data", "Import awards"), ("review", "Review and publish"), ("publish", "Publish a snapshot"),
-        ("duties", "Transparency duties")]
+    assert [(p.name, p.title, p.needs) for p in PAGES if p.office] == [
+        ("import_data", "Import awards", "import"), ("review", "Review and publish", "decide"),
+        ("publish", "Publish a snapshot", "snapshot"), ("duties", "Transparency duties", "held_back"),
+        ("activity", "Activity", "activity"), ("access", "Access", "access")]
 
 
 # -- Chromium against the real server ---------------------------------------------------------------
@@ -365,9 +366,6 @@ def test_chromium_publishes_one_draft_row_by_row_and_the_public_count_changes(tr
             nav.get_by_role("link", name="Review and publish").click()
             page.wait_for_function("() => location.pathname.endsWith('/review')", timeout=30_000)
             settle(page)
-            page.get_by_role("textbox", name="Your name").fill("Ann Example")
-            page.get_by_role("textbox", name="Your name").press("Enter")
-            settle(page)
             grid = page.locator('[data-testid="stDataFrame"]').last  # the editor (the queue table is first)
             grid.scroll_into_view_if_needed()
             box = grid.bounding_box()
@@ -383,13 +381,13 @@ def test_chromium_publishes_one_draft_row_by_row_and_the_public_count_changes(tr
             today = dt.date.today().isoformat()
             assert success.inner_text() == (
                 f"Import of {TRAFFORD.name} (import, {TRAFFORD_SOURCE}): 555 drafts, £1,291,436.54: 1 award(s) "
-                f"changed (1 published), decided by Ann Example on {today}.")
+                f"changed (1 published), decided by {local_person().name} on {today}.")
             nav.get_by_role("link", name="Overview").click()
             page.wait_for_function("() => !location.pathname.endsWith('/review')", timeout=30_000)
             settle(page)
             assert kpis.all_inner_texts()[:2] == ["£4,834,626", "57"]  # with the grant's £2,266
         finally:
             browser.close()
-    assert decision(trafford, first) == ("published", "", "", "Ann Example", today)
+    assert decision(trafford, first) == ("published", "", "", local_person().name, today)
     drafts = [r for r in rows(trafford).values() if r["publication"] == "draft"]
     assert len(drafts) == 554

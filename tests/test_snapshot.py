@@ -22,11 +22,12 @@ from pccspend.cli import main
 from pccspend.filters import Filters
 from pccspend.paths import PROJECT_ROOT
 from pccspend.snapshot import NotPublic, Scope, TargetRefused
+from tests.conftest import WHO
 from tests.snapshot_setup import (
     CANARY_STRINGS, CANARY_TOTAL, FORMULA, LOCATOR, REDACTED_AWARD, REDACTED_REASON, SCRIPT, hostile_snapshot,
 )
 
-PUBLISH_PAGE = str(PROJECT_ROOT / "pages" / "publish.py")
+PUBLISH_PAGE = "pages/publish.py"
 CAMBS_2017 = ["--area", "Cambridgeshire", "--year", "2017/18"]
 
 
@@ -76,7 +77,7 @@ def test_the_canary_never_reaches_any_file(built, cambs):
 
 def test_the_zip_holds_the_same_files_as_the_folder_and_no_canary(built, cambs):
     scope = Scope(("Cambridgeshire",), "2017/18", "2017/18")
-    content = snapshot.snapshot_zip(built.db, scope)
+    content = snapshot.snapshot_zip(built.db, scope, who=WHO)
     members = unpacked(content)
     root = snapshot.zip_name(scope)
     assert root == "pcc-spend-cambridgeshire-2017-18"
@@ -226,7 +227,7 @@ def test_nothing_but_public_filters_get_through():
 def test_refuses_to_overwrite_a_folder_that_is_not_a_snapshot(built, tmp_path):
     (tmp_path / "keep.txt").write_text("precious")
     with pytest.raises(TargetRefused):
-        snapshot.write_snapshot(built.db, tmp_path, Scope())
+        snapshot.write_snapshot(built.db, tmp_path, Scope(), who=WHO)
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
@@ -255,7 +256,8 @@ def test_cli_errors(built, tmp_path, args, message):
 
 def test_publish_page_previews_public_rows_and_offers_the_zip(built, monkeypatch):
     monkeypatch.setenv("PCCSPEND_DATA", str(built.data.root))
-    at = AppTest.from_file(PUBLISH_PAGE, default_timeout=120)
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=120)
+    at.switch_page(PUBLISH_PAGE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     at.multiselect(key="publish:areas").set_value(["Cambridgeshire"])

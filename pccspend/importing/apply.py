@@ -9,6 +9,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from pccspend import audit
+from pccspend.access import Person, require
 from pccspend.atomic import finish_replace, replace_files
 from pccspend.build import build
 from pccspend.edits import register_lock
@@ -22,12 +24,17 @@ class ImportRefused(Exception):
     """The plan has rejections, or the register changed since it was made."""
 
 
-def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m: None) -> dict | None:
-    """Put the staged register in place and rebuild; None when there was nothing to change.
+def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m: None, *,
+                 who: Person) -> dict | None:
+    """Put the staged register in place, rebuild and record it in the audit trail; None when there
+    was nothing to change. `who` needs the editor role (and the publisher's when the plan publishes).
 
     The files are renamed over their old versions after a journal naming them is written, so a
     crash between renames is completed by the next command that reads the register
     (`atomic.finish_replace`): the register is the old one or the new one, never a mixture."""
+    require(who, "import", data)
+    if plan.published_by:
+        require(who, "decide", data)
     if not plan.ok:
         raise ImportRefused(f"{plan.problem_count} problem(s): nothing was imported")
     if not plan.has_changes:
@@ -43,21 +50,34 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         replace_files(data.root, plan.staging / "register", data.register,
                       sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
         progress("register updated; rebuilding")
-        return build(data, progress)
+        info = build(data, progress)
+        audit.record(data, "import", who,
+                     f"Imported {plan.file_name}: {plan.added:,} added, {plan.changed:,} changed"
+                     + (", published" if plan.published_by else ", as drafts"),
+                     counts={"added": plan.added, "changed": plan.changed, "unchanged": plan.unchanged},
+                     before=plan.register_digest, after=register_digest(data),
+                     details={"file": plan.file_name, "file_sha256": plan.sha256, "area": plan.area,
+                              "published": bool(plan.published_by)})
+        return info
 
 
-def import_file(data: DataDir, path: Path, area: str | None = None, *, dry_run: bool = False,
+def import_file(data: DataDir, path: Path, area: str | None = None, *, who: Person, dry_run: bool = False,
                 name: str | None = None, progress: Progress = lambda _m: None,
-                publish_as: str | None = None) -> ImportPlan:
-    """Plan an import and, unless `dry_run` or anything was rejected, apply it."""
-    with plan_import(data, path, area, name=name, progress=progress, publish_as=publish_as) as plan:
+                publish: bool = False) -> ImportPlan:
+    """Plan an import and, unless `dry_run` or anything was rejected, apply it as `who` (an
+    editor; `publish`: the new awards are published, recorded as decided by them, a publisher)."""
+    require(who, "import", data)  # a dry run reads held-back rows to compare with
+    if publish:
+        require(who, "decide", data)
+    with plan_import(data, path, area, name=name, progress=progress,
+                     publish_as=who.name if publish else None) as plan:
         if not dry_run and plan.ok:
-            apply_import(data, plan, progress)
+            apply_import(data, plan, progress, who=who)
     return plan
 
 
-def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *,
-                  dry_run: bool = True, publish_as: str | None = None) -> ImportPlan:
+def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *, who: Person,
+                  dry_run: bool = True, publish: bool = False) -> ImportPlan:
     """`import_file` for bytes (an upload): written to a private temporary file first."""
     if refusal := size_refusal(len(content)):
         plan = ImportPlan(file_name=Path(name).name or "upload")
@@ -66,4 +86,4 @@ def import_upload(data: DataDir, name: str, content: bytes, area: str | None = N
     with tempfile.TemporaryDirectory(prefix="pccspend-upload-") as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
-        return import_file(data, path, area, dry_run=dry_run, name=name, publish_as=publish_as)
+        return import_file(data, path, area, who=who, dry_run=dry_run, name=name, publish=publish)

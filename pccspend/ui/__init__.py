@@ -3,7 +3,8 @@ the database and filter options (`data`), the session's view state and URL (`vie
 sidebar, stamp and chips (`sidebar`), chart and table panels (`panels`), safe text (`text`).
 Pages call these and stay short: read the filters, get the page's frames, draw them."""
 
-from pccspend.ui.data import database, options
+from pccspend.ui.data import current_person, database, has_build, may, options
+from pccspend.ui.identity import banner, identify, navigation, no_build, refuse
 from pccspend.ui.panels import (
     AWARD_COLUMNS, EMPTY, GAP_COUNTS, LABELS, PLOTLY_CONFIG, chart, column_config, display, metric,
     source_link, table,
@@ -17,8 +18,8 @@ from pccspend.ui.view_state import (
 EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every filtered row
 
 __all__ = [
-    "AWARD_COLUMNS", "EMPTY", "EXPLORER_ROWS", "GAP_COUNTS", "LABELS", "PLOTLY_CONFIG", "all_awards", "chart",
-    "chips", "choice", "column_config", "database", "display", "filters", "md", "metric", "options", "page",
-    "page_data", "set_filters", "set_view", "sidebar", "source_link", "stamp", "start", "sync_url", "table",
-    "view", "warnings",
+    "AWARD_COLUMNS", "EMPTY", "EXPLORER_ROWS", "GAP_COUNTS", "LABELS", "PLOTLY_CONFIG", "all_awards", "banner",
+    "chart", "chips", "choice", "column_config", "current_person", "database", "display", "filters", "has_build", "identify",
+    "may", "md", "metric", "navigation", "no_build", "options", "page", "page_data", "refuse", "set_filters", "set_view",
+    "sidebar", "source_link", "stamp", "start", "sync_url", "table", "view", "warnings",
 ]

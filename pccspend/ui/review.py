@@ -16,12 +16,6 @@ SHOWN = ("award_id", *EDITABLE, "publication", "financial_year", "area", "servic
          "source_locator", "document", "publication_decided_by", "publication_decided_on")
 
 
-def signed_in_email() -> str:
-    """The signed-in person's email (empty when nobody is signed in, or sign-in is not set up)."""
-    user = st.user.to_dict()
-    return str(user.get("email") or "") if user.get("is_logged_in") else ""
-
-
 def editor_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """publication_rows as the editor shows them: a link to each row's document at its locator,
     money as numbers, and the editable columns (decision `keep`; the current fields and reason)."""

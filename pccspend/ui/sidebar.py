@@ -10,7 +10,7 @@ import streamlit as st
 
 from pccspend import state, vocab
 from pccspend.filters import AMOUNT, FILTERS, LIST, TEXT, TOGGLE, YEARS, Filters, Spec, check
-from pccspend.ui.data import database, options, top_values
+from pccspend.ui.data import database, may, options, top_values
 from pccspend.ui.text import md
 from pccspend.ui.view_state import FILTERS as FILTERS_KEY
 from pccspend.ui.view_state import PUSH, WARNINGS, filters, set_filters
@@ -108,7 +108,7 @@ def sidebar() -> None:
         st.button("Clear all filters", on_click=set_filters, args=(Filters(),), width="stretch",
                   disabled=not state.chips(f), key="clear-filters")
         for spec in FILTERS:
-            if spec.kind not in IN_EXPANDER:
+            if spec.kind not in IN_EXPANDER and may(spec.needs):
                 _widget(spec, opts, f)
         advanced = [spec for spec in FILTERS if spec.kind in IN_EXPANDER]
         with st.expander("Search and amounts", expanded=any(f.is_active(spec) for spec in advanced)):

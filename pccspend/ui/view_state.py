@@ -13,7 +13,7 @@ import streamlit as st
 from pccspend import pagedata, state
 from pccspend.filters import Filters
 from pccspend.paths import PROJECT_ROOT
-from pccspend.ui.data import database, options
+from pccspend.ui.data import database, has_build, may, options
 from pccspend.ui.text import md
 
 FILTERS = "pcc:filters"
@@ -64,9 +64,9 @@ def start(page_path: str) -> None:
     page's view settings when the page changes."""
     ss = st.session_state
     ss[FRAME] = True
-    if FILTERS not in ss:
+    if FILTERS not in ss and has_build():
         raw = {key: st.query_params.get_all(key) for key in st.query_params}
-        ss[FILTERS], ss[WARNINGS] = state.from_query(raw, options())
+        ss[FILTERS], ss[WARNINGS] = state.from_query(raw, options(), may)
         ss[PUSH] = True
     if ss.get(PAGE) not in (None, page_path):
         for key in [k for k in ss if str(k).startswith("view:")]:
