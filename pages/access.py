@@ -14,7 +14,7 @@ st.caption("Who may sign in to the office's dashboard, and with which role. A li
            "whole domain (@example.org); a person's own line wins over their domain's. Each role can do "
            "everything the roles above it can. Changes apply at each person's next click and are recorded "
            "on the Activity page.")
-st.dataframe(pl.DataFrame({"role": list(access.ROLES), "may": [access.ROLE_HELP[r] for r in access.ROLES]}),
+st.dataframe(pl.DataFrame({"Role": list(access.ROLES), "May": [access.ROLE_HELP[r] for r in access.ROLES]}),
              hide_index=True, width="content")
 if done := st.session_state.pop("access:done", None):
     st.success(ui.md(done))

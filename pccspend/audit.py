@@ -92,3 +92,23 @@ def table(rows: list[dict]) -> pl.DataFrame:
     flat = [{key: (json.dumps(row.get(key), ensure_ascii=False, sort_keys=True) if key in ("counts", "details")
                    else row.get(key)) for key in COLUMNS} for row in rows]
     return pl.DataFrame(flat, schema=COLUMNS)
+
+
+def readable(rows: list[dict]) -> pl.DataFrame:
+    """Records as a person reads them: the time in words (UTC), the action named, who and their
+    role, what happened, and the first 12 characters of each register digest."""
+    def when(text: str | None) -> str:
+        try:
+            at = dt.datetime.fromisoformat((text or "").replace("Z", "+00:00"))
+        except ValueError:
+            return text or ""
+        return f"{at.day} {at:%b %Y %H:%M:%S}"
+
+    return pl.DataFrame({
+        "when": [when(r.get("at")) for r in rows],
+        "action": [ACTIONS.get(r.get("action"), r.get("action") or "") for r in rows],
+        "who": [f"{r.get('who', '')}, {r.get('role') or 'no role'}" for r in rows],
+        "what": [r.get("summary", "") for r in rows],
+        "register_before": [(r.get("register_before") or "")[:12] for r in rows],
+        "register_after": [(r.get("register_after") or "")[:12] for r in rows],
+    }, schema={c: pl.String for c in ("when", "action", "who", "what", "register_before", "register_after")})

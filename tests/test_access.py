@@ -262,3 +262,25 @@ def test_records_are_never_rewritten_and_keep_their_order(tmp_path):
     assert all(p.read_bytes() == c for p, c in contents.items())
     assert [e["summary"] for e in audit.entries(data)] == [f"record {i}" for i in range(30)] + ["later"]
     assert json.loads(paths[0].read_text())["who"] == WHO.name
+
+
+def test_the_activity_page_reads_the_trail_newest_first(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data = copy_data(tmp_path / "data")
+    build(data)
+    access.save_rules(data, [{"who": "ada@office.example", "role": "admin"}], as_role("admin"))
+    with pytest.raises(AccessDenied):
+        decide(data, [PUBLISHED], "withheld", reason="personal safety", by=as_role("editor"))
+    monkeypatch.setenv("PCCSPEND_DATA", str(data.root))
+    at = AppTest.from_file(str(PROJECT_ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/activity.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = at.dataframe[0].value
+    digest = register_digest(data)[:12]
+    assert shown[["action", "who", "what", "register_before", "register_after"]].values.tolist() == [
+        ["Refused", "editor@office.example, editor",
+         "Refused: editor@office.example (editor) may not record publication decisions: that needs the publisher role",
+         "", ""],
+        ["Access list", "admin@office.example, admin", "Access list: added ada@office.example: admin", digest, digest]]
+    assert at.caption[1].value == "2 of 2 records."
