@@ -230,6 +230,7 @@ def test_an_import_is_recorded_with_who_counts_and_the_register_before_and_after
 
 CRASH = """
 import os, sys
+from pathlib import Path
 from pccspend import audit
 from pccspend.access import Person
 from pccspend.paths import DataDir
