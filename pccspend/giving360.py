@@ -89,13 +89,19 @@ def json_label(field: str) -> str:
     return text
 
 
+def title_key(title: str) -> str:
+    """A column title as 360Giving's tools compare them: case aside, spaces around `:` and runs of
+    spaces ignored (`Grant Programme: Title` is `Grant Programme:Title`)."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*:\s*", ":", str(title).strip())).casefold()
+
+
 def flat_fields(header: list[str]) -> dict[str, int]:
-    """Field -> column index, matching the standard's titles case-insensitively."""
-    wanted = {title.casefold(): field for field, (title, _) in FIELDS.items()}
-    wanted |= {title.casefold(): col for col, (title, _) in EXTENSION.items()}
+    """Field -> column index, matching the standard's titles as its tools do (`title_key`)."""
+    wanted = {title_key(title): field for field, (title, _) in FIELDS.items()}
+    wanted |= {title_key(title): col for col, (title, _) in EXTENSION.items()}
     found: dict[str, int] = {}
     for i, name in enumerate(header):
-        field = wanted.get(name.strip().casefold())
+        field = wanted.get(title_key(name))
         if field and field not in found:
             found[field] = i
     return found
@@ -103,8 +109,8 @@ def flat_fields(header: list[str]) -> dict[str, int]:
 
 def looks_like_360(header: list[str]) -> bool:
     """An `Identifier` column and at least two more of the standard's titles."""
-    names = {h.strip().casefold() for h in header}
-    known = {title.casefold() for title, _ in FIELDS.values()}
+    names = {title_key(h) for h in header}
+    known = {title_key(title) for title, _ in FIELDS.values()}
     return "identifier" in names and len(names & known) >= 3
 
 
@@ -137,6 +143,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
 
 
+def grant_id(award_id: str, prefix: str) -> str:
+    """The grant's 360Giving identifier: an award imported from 360Giving keeps the one it came with
+    (a second prefix would make GrantNav show the grant twice); one born in the register gets the
+    office's prefix."""
+    return award_id if award_id.casefold().startswith("360g-") else prefix + award_id
+
+
 def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
     """One published award as a 360Giving grant (JSON form).
 
@@ -145,7 +158,7 @@ def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
     """
     start = dt.date(int(award["financial_year"][:4]), 4, 1)
     grant: dict = {
-        "id": prefix + award["award_id"],
+        "id": grant_id(award["award_id"], prefix),
         "title": award["service"],
         # Required by the standard; an award described only by its title repeats the title.
         "description": award["description"] or award["service"],
@@ -153,7 +166,8 @@ def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
         "amountAwarded": award["amount_gbp"],  # Decimal; written as a JSON number
         "awardDate": award_date.isoformat(),
         "plannedDates": [{"startDate": start.isoformat(), "endDate": dt.date(start.year + 1, 3, 31).isoformat()}],
-        "recipientOrganization": [{"id": f"{prefix}org-{slug(award['provider'])}", "name": award["provider"]}],
+        "recipientOrganization": [{"id": award.get("recipient_org_id") or f"{prefix}org-{slug(award['provider'])}",
+                                   "name": award["provider"]}],
         "beneficiaryLocation": [{"name": award["area"], "countryCode": "GB"}],
         "fundingOrganization": [{"id": f"{prefix}org-{slug(award['funder'])}", "name": award["funder"]}],
     }

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pccspend.giving360 import (
-    REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360,
+    REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360, title_key,
 )
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
 from pccspend.tabular import FORMULA_START
@@ -151,6 +151,7 @@ class Table:
     rows: Iterator[tuple[int, dict, list[tuple[str | None, object, str]]]] = iter(())
     ignored: list[str] = field(default_factory=list)
     position: Callable[[], int] = lambda: 0  # bytes read so far, for progress (0: unknown)
+    notices: list[str] = field(default_factory=list)  # how the file was read, when it needed a decision
 
     def label(self, name: str) -> str:
         if name in self.columns:
@@ -182,13 +183,55 @@ def open_table(path: Path, name: str) -> Table:
         raise fail(name, "an old Excel (.xls) workbook: save it as .xlsx or CSV UTF-8 and import that")
     if b"\x00" in head:
         raise fail(name, "binary content (NUL byte): expected a CSV, XLSX or JSON file")
-    try:
-        head.decode("utf-8") if len(head) < SNIFF_BYTES else _decode_prefix(head)
-    except UnicodeDecodeError as exc:
-        raise fail(name, f"not UTF-8 text (byte {exc.start}): save the file as CSV UTF-8") from None
     if head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] in (b"{", b"["):
+        try:
+            head.decode("utf-8") if len(head) < SNIFF_BYTES else _decode_prefix(head)
+        except UnicodeDecodeError as exc:  # JSON is UTF-8 by definition (RFC 8259)
+            raise fail(name, f"not UTF-8 text (byte {exc.start}): JSON must be UTF-8") from None
         return _json_table(path, name, top_level_list=head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] == b"[")
-    return _csv_table(path, name)
+    encoding, notice = csv_encoding(path, name)
+    table = _csv_table(path, name, encoding)
+    if notice:
+        table.notices.append(notice)
+    return table
+
+
+# Bytes Windows-1252 leaves undefined: a file holding one is neither UTF-8 nor Windows-1252.
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def csv_encoding(path: Path, name: str) -> tuple[str, str | None]:
+    """How to read a CSV file: UTF-8 (with or without a byte-order mark) when every byte of it is,
+    else Windows-1252 (what Excel's plain "CSV" writes on Windows, and what 360Giving's tools also
+    read), with a sentence saying so. Raises FileBroken when it is neither."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    bad_at = None
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad_at = offset + exc.start
+                break
+            offset += len(chunk)
+        else:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                bad_at = offset + exc.start
+    if bad_at is None:
+        return "utf-8-sig", None
+    with open(path, "rb") as fh:
+        offset = 0
+        while chunk := fh.read(1 << 22):
+            undefined = next((i for i, b in enumerate(chunk) if b in CP1252_UNDEFINED), None)
+            if undefined is not None:
+                raise fail(name, f"neither UTF-8 (byte {bad_at}) nor Windows-1252 text (byte {offset + undefined}): "
+                                 "save the file as CSV UTF-8")
+            offset += len(chunk)
+    return "cp1252", (f"read as Windows-1252: the file is not UTF-8 (from byte {bad_at}); check that £ signs and "
+                      "accented letters read right below, or save it as CSV UTF-8")
 
 
 def _decode_prefix(head: bytes) -> None:
@@ -199,7 +242,7 @@ def _decode_prefix(head: bytes) -> None:
 def _layout(header: list[str], name: str, fmt: str) -> Table:
     seen: dict[str, int] = {}
     for i, title in enumerate(header):
-        key = title.strip().casefold()
+        key = title_key(title)
         if key and key in seen:
             raise fail(name, f"column {title.strip()!r} appears twice (columns {seen[key] + 1} and {i + 1})",
                         row=1, column=title.strip())
@@ -234,9 +277,9 @@ def _record(index: dict[str, int], cells: list) -> dict:
     return {f: (cells[i] if i < len(cells) else None) for f, i in index.items()}
 
 
-def _csv_table(path: Path, name: str) -> Table:
+def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig") -> Table:
     raw = open(path, "rb")
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     reader = csv.reader(text)
     try:
         header = next(reader)
@@ -336,6 +379,20 @@ def _xlsx_table(path: Path, name: str) -> Table:
     return table
 
 
+def json_position(path: Path) -> str | None:
+    """Where a JSON file stops being JSON, as a person finds it: "line 12, column 5: Expecting ','
+    delimiter" (read again with the standard library, which counts lines; only on an error)."""
+    import json
+
+    try:
+        json.loads(path.read_bytes())
+    except json.JSONDecodeError as exc:
+        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    except (ValueError, MemoryError):
+        return None
+    return None
+
+
 def _json_table(path: Path, name: str, top_level_list: bool) -> Table:
     import ijson
 
@@ -354,7 +411,7 @@ def _json_table(path: Path, name: str, top_level_list: bool) -> Table:
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as exc:
             # ijson draws a caret under the text on further lines: the first line says it all
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise fail(name, f"not valid JSON after grant {n}: {first}", row=n + 1) from None
+            raise fail(name, f"not valid JSON after grant {n}: {json_position(path) or first}", row=n + 1) from None
         finally:
             raw.close()
         if n == 0:

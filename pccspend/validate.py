@@ -19,8 +19,9 @@ __all__ = ["Problem", "ValidationFailed", "check_register", "covers_mask", "vali
 ID_RE = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
 AMOUNT_RE = r"^\d{1,12}(\.\d{1,2})?$"
 DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-# An org-id (org-id.guide): a list code such as GB-CHC or GB-COH, a dash, the body's number.
-ORG_ID_RE = r"^[A-Z]{2}-[A-Z0-9]+-\S+$"
+# An org-id (org-id.guide): a list code such as GB-CHC or GB-COH, a dash, the body's number; or an
+# identifier a 360Giving publisher gave the body itself (360G-<publisher>-...), which the standard allows.
+ORG_ID_RE = r"^(?:[A-Z]{2}-[A-Z0-9]+-\S+|360G-\S+)$"
 
 
 # -- checks: each a vectorised test on one text column; empty cells pass (required-ness is separate)
@@ -72,7 +73,7 @@ def amount() -> list[pa.Check]:
 PUBLICATION = one_of(vocab.PUBLICATION, "publication")
 TOTAL_PUBLICATION = one_of(("draft", "published", "withheld"), "a stated total's publication")
 URL = matches(r"^https?://\S+$", "url must start with http:// or https://")
-ORG_ID = matches(ORG_ID_RE, "an org-id such as GB-CHC-1234567 or GB-COH-01234567")
+ORG_ID = matches(ORG_ID_RE, "an org-id such as GB-CHC-1234567 or GB-COH-01234567, or a 360G- identifier")
 
 
 def _col(required: bool, *checks: pa.Check) -> pa.Column:

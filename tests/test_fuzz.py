@@ -325,7 +325,7 @@ def json_package(draw):
 
 
 # What a refusal of the whole file (no column to name) may say.
-STRUCTURAL = ("not valid JSON", "not a readable", "not UTF-8", "unrecognised columns", "sheet ", "no grants",
+STRUCTURAL = ("not valid JSON", "not a readable", "not UTF-8", "neither UTF-8", "unrecognised columns", "sheet ", "no grants",
               "empty file", "no rows to import", "binary content", "an old Excel", "the workbook", "the file is ")
 
 

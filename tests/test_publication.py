@@ -73,7 +73,7 @@ def test_each_decision_rule_is_named_with_its_row(fresh_data):
         Problem("awards.csv", t3, "publication", "maybe",
                 "publication must be one of: draft, published, redacted, withheld"),
         Problem("awards.csv", t3, "recipient_org_id", "1234567",
-                "an org-id such as GB-CHC-1234567 or GB-COH-01234567"),
+                "an org-id such as GB-CHC-1234567 or GB-COH-01234567, or a 360G- identifier"),
         Problem("awards.csv", t3, "contract_copy_url", "contract.pdf", "url must start with http:// or https://"),
     ], key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.value or ""))
 

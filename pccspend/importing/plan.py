@@ -80,7 +80,9 @@ class ImportPlan:
     added_ids: list[tuple[int, str]] = field(default_factory=list)
     changes: list[tuple[int, str, dict]] = field(default_factory=list)
     notes: dict[str, Noted] = field(default_factory=lambda: {
-        k: Noted() for k in ("no_theme", "sector_other", "other_currency", "multi_year", "no_amount")})
+        k: Noted() for k in ("no_theme", "sector_other", "other_currency", "multi_year", "no_amount",
+                             "identifier_space", "uk_date", "ambiguous_date")})
+    read_as: list[str] = field(default_factory=list)  # decisions taken to read the file (its encoding)
     new_streams: dict[str, str] = field(default_factory=dict)
     gbp_by_year: dict[str, Decimal] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
@@ -183,6 +185,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
     table = open_table(path, name)
     plan.layout = f"{table.layout} {table.fmt}"
     plan.ignored_columns = table.ignored
+    plan.read_as = table.notices
 
     header, existing_rows = _read_rows(data.register / AWARDS_CSV)
     header = header or list(AWARD_COLUMNS)

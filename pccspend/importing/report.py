@@ -41,11 +41,17 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
         "other_currency": "not in GBP (amount kept in amount_note, not counted in GBP totals)",
         "multi_year": "planned over several financial years (whole amount in the first; see amount_note)",
         "no_amount": "no amount stated (kept empty, never 0)",
+        "identifier_space": "with spaces inside the identifier (removed in the award id: the standard allows "
+                            "them, the register's ids do not)",
+        "uk_date": "with dates written DD/MM/YYYY (read as day/month/year)",
+        "ambiguous_date": "whose DD/MM/YYYY dates could also be read month first (e.g. 05/06/2014: 5 June "
+                          "here, 6 May in a US file): check them",
     }
     for key, text in remarks.items():
         noted = plan.notes[key]
         if noted.count:
             lines.append(f"{noted.count:,} row(s) {text}: rows {_rows_text(noted)}")
+    lines += plan.read_as
     if plan.ignored_columns:
         lines.append("columns not imported: " + ", ".join(plan.ignored_columns))
     for row, award_id, diff in plan.changes[:50]:

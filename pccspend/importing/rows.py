@@ -15,7 +15,7 @@ from pccspend import vocab
 from pccspend.fy import fy_of_date, is_financial_year
 from pccspend.giving360 import REQUIRED
 from pccspend.mapping import lookup
-from pccspend.reading import NotScalar, Table, clean, parse_amount, parse_date
+from pccspend.reading import UK_DATE, NotScalar, Table, clean, parse_amount, parse_date
 from pccspend.register import AWARD_COLUMNS
 from pccspend.validate import ID_RE, ORG_ID_RE
 
@@ -92,7 +92,11 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
         if t.get(name) is None and not any(e[0] == name for e in errs):
             errs.append((name, None, "required: must not be empty"))
     award = dict.fromkeys(AWARD_COLUMNS)
-    award["award_id"] = t.get("award_id") or t.get("identifier")
+    identifier = t.get("identifier")
+    if identifier and re.search(r"\s", identifier):  # the standard puts no pattern on identifiers
+        identifier = re.sub(r"\s+", "", identifier)
+        notes["identifier_space"].add(row)
+    award["award_id"] = t.get("award_id") or identifier
     award["service"] = t.get("title")
     if t.get("description") and t.get("description") != t.get("title"):
         award["description"] = t.get("description")
@@ -118,11 +122,19 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     award["amount_gbp"] = None if amount is None else str(amount)
 
     dates = {}
+    uk = ambiguous = False
     for name in ("award_date", "planned_start", "planned_end"):
         try:
             dates[name] = parse_date(record.get(name))
         except ValueError as exc:
             errs.append((name, t.get(name), str(exc)))
+        if isinstance(record.get(name), str) and (m := UK_DATE.match(record[name].strip())):
+            uk = True
+            ambiguous |= int(m.group(1)) <= 12 and int(m.group(2)) <= 12 and int(m.group(1)) != int(m.group(2))
+    if uk:
+        notes["uk_date"].add(row)
+    if ambiguous:
+        notes["ambiguous_date"].add(row)
     start = dates.get("planned_start")
     day = start or dates.get("award_date")
     if day:
@@ -173,7 +185,7 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     else:
         award["provider_sector"] = t.get("provider_sector")
     recipient = t.get("recipient_id")
-    if recipient and re.match(ORG_ID_RE, recipient):  # a registered body's org-id (GB-CHC-...), kept
+    if recipient and re.match(ORG_ID_RE, recipient):  # an org-id (GB-CHC-...) or the publisher's 360G- id, kept
         award["recipient_org_id"] = recipient
     return award, errs
 

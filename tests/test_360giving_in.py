@@ -1,0 +1,149 @@
+"""360Giving files as other publishers write them (issue 15): column titles spelt their way, spaces in
+identifiers, day-first and date-time dates, Windows-1252 CSV, broken JSON; and an export that keeps
+the identifiers a grant arrived with. Built from the real Trafford file, edited as real files differ."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from pccspend.build import build
+from pccspend.db import Database
+from pccspend.export import export_bytes
+from pccspend.filters import Filters
+from pccspend.importing import import_file, report_lines
+from pccspend.paths import DataDir
+from tests.conftest import WHO
+from tests.test_import import TRAFFORD, trafford_rows
+
+
+def write(path, header, rows, encoding="utf-8") -> object:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([header, *rows])
+    path.write_bytes(out.getvalue().encode(encoding))
+    return path
+
+
+def awards(data: DataDir) -> dict[str, dict]:
+    with open(data.register / "awards.csv", newline="", encoding="utf-8") as fh:
+        return {r["award_id"]: r for r in csv.DictReader(fh)}
+
+
+def test_column_titles_are_read_as_360givings_tools_read_them(fresh_data, tmp_path):
+    header, rows = trafford_rows()
+    spelt = {"Grant Programme:Title": "Grant Programme: Title", "Recipient Org:Name": "recipient org : name",
+             "Amount Awarded": "Amount  Awarded", "Beneficiary Location:Name": "Beneficiary Location :Name"}
+    path = write(tmp_path / "spelt.csv", [spelt.get(h, h) for h in header], rows)
+    plan = import_file(fresh_data, path, None, who=WHO)
+    assert plan.ok and plan.added == 555
+    assert "Grant Programme: Title" not in plan.ignored_columns
+    imported = [a for a in awards(fresh_data).values() if a["area"] == "Trafford"]
+    assert len(imported) == 555
+    programme = header.index("Grant Programme:Title")
+    assert sorted(a["funding_stream"] for a in imported) == sorted(r[programme] for r in rows)  # none "Not stated"
+    assert awards(fresh_data)["360G-traffordmbc-VSG1342"]["provider"] == "Altrincham Children's Choir"
+
+
+def test_a_stray_space_in_an_identifier_imports_with_a_warning(fresh_data, tmp_path):
+    header, rows = trafford_rows()
+    rows[0][0] = "360G -traffordmbc-VSG1342"
+    plan = import_file(fresh_data, write(tmp_path / "space.csv", header, rows), "Trafford", who=WHO, dry_run=True)
+    assert plan.ok and plan.added == 555
+    assert ("1 row(s) with spaces inside the identifier (removed in the award id: the standard allows them, the "
+            "register's ids do not): rows 2") in report_lines(plan)
+    import_file(fresh_data, tmp_path / "space.csv", "Trafford", who=WHO)
+    assert "360G-traffordmbc-VSG1342" in awards(fresh_data)
+
+
+def test_day_first_dates_are_read_and_the_ambiguous_ones_listed(fresh_data, tmp_path):
+    header, rows = trafford_rows()
+    at = header.index("Award Date")
+    rows[0][at], rows[1][at], rows[2][at] = "18/01/2013", "05/06/2014", "2014-06-05T10:30:00Z"
+    path = write(tmp_path / "dates.csv", header, rows)
+    plan = import_file(fresh_data, path, "Trafford", who=WHO, dry_run=True)
+    lines = report_lines(plan)
+    assert "2 row(s) with dates written DD/MM/YYYY (read as day/month/year): rows 2, 3" in lines
+    assert ("1 row(s) whose DD/MM/YYYY dates could also be read month first (e.g. 05/06/2014: 5 June here, 6 May "
+            "in a US file): check them: rows 3") in lines
+    import_file(fresh_data, path, "Trafford", who=WHO)
+    ids = [r[0] for r in rows[:3]]
+    assert [awards(fresh_data)[i]["decision_date"] for i in ids] == ["2013-01-18", "2014-06-05", "2014-06-05"]
+
+
+def test_windows_1252_csv_is_read_and_said_and_other_bytes_refused(fresh_data, tmp_path):
+    header, rows = trafford_rows()
+    rows[0][2] = "Choir tour: £2,266 for Café concerts"
+    path = write(tmp_path / "excel.csv", header, rows, encoding="cp1252")
+    plan = import_file(fresh_data, path, "Trafford", who=WHO)
+    assert plan.ok and plan.added == 555
+    assert any(line.startswith("read as Windows-1252: the file is not UTF-8 (from byte ") for line in report_lines(plan))
+    assert awards(fresh_data)["360G-traffordmbc-VSG1342"]["description"] == "Choir tour: £2,266 for Café concerts"
+
+    broken = tmp_path / "neither.csv"
+    broken.write_bytes(TRAFFORD.read_bytes().replace(b"Choir", b"Ch\x81oir\xff", 1))
+    refused = import_file(fresh_data, broken, "Trafford", who=WHO, dry_run=True)
+    assert not refused.ok
+    assert str(refused.problems[0]).startswith("neither.csv: neither UTF-8 (byte ")
+    assert "nor Windows-1252 text (byte " in str(refused.problems[0])
+
+
+def test_a_broken_json_file_is_named_by_line_and_column(fresh_data, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"grants": [\n  {"id": "360G-x-1", "title": "A"},\n  {"id": "360G-x-2" "title": "B"}\n]}\n')
+    plan = import_file(fresh_data, path, "Trafford", who=WHO, dry_run=True)
+    assert not plan.ok
+    (broken,) = [p for p in plan.problems if p.rule.startswith("not valid JSON")]
+    assert str(broken) == "broken.json row 2: not valid JSON after grant 1: line 3, column 21: Expecting ',' delimiter"
+
+
+def test_an_export_keeps_the_identifiers_a_grant_arrived_with(fresh_data):
+    import_file(fresh_data, TRAFFORD, "Trafford", who=WHO, publish=True)
+    build(fresh_data)
+    package = json.loads(export_bytes(Database(fresh_data), Filters(), "360giving-json", "360G-pcc-").content)
+    grants = {g["id"]: g for g in package["grants"]}
+    choir = grants["360G-traffordmbc-VSG1342"]  # as it came, not 360G-pcc-360G-traffordmbc-VSG1342
+    assert choir["recipientOrganization"][0]["id"] == "360G-trafford-altrincham_childrens_choir"
+    assert not [i for i in grants if i.startswith("360G-pcc-360G")]
+    assert "360G-pcc-CAM-BCB170511-VS01" in grants  # born in the register: the office's prefix
+
+
+# -- properties of the readers ----------------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from pccspend.giving360 import FIELDS, flat_fields  # noqa: E402
+from pccspend.reading import csv_encoding  # noqa: E402
+
+
+@st.composite
+def respelt(draw, title: str) -> str:
+    """A title as someone else might type it: any case, spaces around the colon, doubled spaces."""
+    text = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in title)
+    text = text.replace(":", draw(st.sampled_from([":", " :", ": ", "  :  "])))
+    text = text.replace(" ", draw(st.sampled_from([" ", "  "])))
+    return draw(st.sampled_from(["", " "])) + text + draw(st.sampled_from(["", " ", "\t"]))
+
+
+@given(st.data())
+def test_any_spelling_of_a_title_finds_its_field(data):
+    fields = list(FIELDS)
+    header = [data.draw(respelt(FIELDS[f][0])) for f in fields]
+    assert flat_fields(header) == {f: i for i, f in enumerate(fields)}
+
+
+@given(st.text(st.characters(codec="cp1252", exclude_characters="\x00"), min_size=1, max_size=200))
+def test_csv_text_reads_back_whatever_its_encoding(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("enc") / "f.csv"
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        raw = text.encode(encoding)
+        path.write_bytes(raw)
+        chosen, notice = csv_encoding(path, "f.csv")
+        try:  # Windows-1252 bytes that happen to be valid UTF-8 (e.g. "Â\x8c") are UTF-8 to every reader
+            raw.decode("utf-8")
+            expected = "utf-8-sig"
+        except UnicodeDecodeError:
+            expected = "cp1252"
+        assert chosen == expected and (notice is None) == (chosen == "utf-8-sig")
+        if chosen == "cp1252" or encoding != "cp1252":
+            assert raw.decode(chosen) == text
