@@ -30,8 +30,10 @@ st.dataframe(audit.readable(shown), key="activity:log", hide_index=True, width="
                  "action": st.column_config.TextColumn("Action", width="small"),
                  "who": st.column_config.TextColumn("Who", width="medium"),
                  "what": st.column_config.TextColumn("What", width=520),
-                 "register_before": st.column_config.TextColumn("Before", width="small", help="The register's SHA-256 before the action (first 12 characters)"),
-                 "register_after": st.column_config.TextColumn("After", width="small", help="The register's SHA-256 after the action (first 12 characters)"),
+                 "register_before": st.column_config.TextColumn(
+                     "Before", width="small", help="The register's SHA-256 before the action (first 12 characters)"),
+                 "register_after": st.column_config.TextColumn(
+                     "After", width="small", help="The register's SHA-256 after the action (first 12 characters)"),
              })
 st.download_button("Download the log (CSV)", to_csv_bytes(audit.table(shown)), "activity-INTERNAL.csv", "text/csv",
                    key="activity:csv", on_click="ignore", icon=":material/download:")

@@ -87,7 +87,8 @@ def require(person: Person, action: str, data: DataDir | None = None) -> None:
     refusal is recorded in its audit trail (the screens never offer it: someone went around them)."""
     if person.can(action):
         return
-    text = f"{person.name} ({person.role or 'no role'}) may not {ACTION_WORDS[action]}: that needs the {PERMITS[action]} role"
+    text = (f"{person.name} ({person.role or 'no role'}) may not {ACTION_WORDS[action]}: "
+            f"that needs the {PERMITS[action]} role")
     if data is not None:
         from pccspend import audit
 
@@ -160,7 +161,8 @@ def check_rules(rows: list[dict], file: str = ACCESS_CSV) -> tuple[list[Rule], l
             problems.append(Problem(file, row_number, "role", role or None, f"one of {', '.join(ROLES)}"))
             continue
         if who in seen:
-            problems.append(Problem(file, row_number, "who", who, f"listed twice (also row {seen[who]}): one role each"))
+            problems.append(Problem(file, row_number, "who", who,
+                                    f"listed twice (also row {seen[who]}): one role each"))
             continue
         seen[who] = row_number
         rules.append(Rule(who, role))

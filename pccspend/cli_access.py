@@ -48,7 +48,8 @@ def access_list(data_path):
 @DATA_OPTION
 def access_set(who, role, data_path):
     """Give WHO (an email address, or @domain for everyone at it) ROLE, replacing any role they had."""
-    _change(data_path, lambda rules: [r for r in rules if r["who"] != who.strip().lower()] + [{"who": who, "role": role}])
+    key = who.strip().lower()
+    _change(data_path, lambda rules: [r for r in rules if r["who"] != key] + [{"who": who, "role": role}])
 
 
 @access_group.command("remove")

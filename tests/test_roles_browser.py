@@ -198,7 +198,7 @@ def test_sign_out_and_cookies_that_are_tampered_with_expired_or_stale(office):
 # -- public mode ------------------------------------------------------------------------------------
 
 ASKING = ["?unpublished=1", "awards?unpublished=1&q=Canary", "awards?q=Canary%20provider&unpublished=1", "providers?unpublished=1",
-          "data_quality?unpublished=1", "sources?unpublished=1"]
+          "data_quality?unpublished=1", "sources?unpublished=1", "sources?doc=CANARY-SRC-1&unpublished=1"]
 
 
 def test_public_mode_sends_no_held_back_byte_for_any_page_or_link(register, tmp_path):
