@@ -18,6 +18,7 @@ import polars as pl
 from pccspend.atomic import write_bytes
 from pccspend.db import Database
 from pccspend.filters import Filters
+from pccspend import grant_details
 from pccspend.giving360 import DEFAULT_PREFIX, PREFIX_RE, flat_columns, flat_row, grant_of_award
 from pccspend.tabular import neutralise, to_csv_bytes, to_xlsx_bytes
 
@@ -66,15 +67,19 @@ def grants(db: Database, filters: Filters, prefix: str) -> tuple[list[dict], lis
     # An award without a decision date is dated by the document that records it.
     sources = pl.read_parquet(db.public_view().build_path / "sources.parquet", columns=["source_id", "published_date"])
     dated = dict(sources.iter_rows())
+    # What imported grants arrived with, written back as it came; not for a part-redacted award,
+    # whose withheld fields its details could give away.
+    kept = grant_details.read(db.data.register)
     out, omitted = [], []
     for award in awards.iter_rows(named=True):
-        if award["amount_gbp"] is None:
+        details = kept.get(award["award_id"]) if award.get("publication", "published") == "published" else None
+        if award["amount_gbp"] is None and not grant_details.amount_of(details):
             omitted.append((award["award_id"], NO_AMOUNT))
         elif not award["provider"]:
             omitted.append((award["award_id"], NO_RECIPIENT))
         else:
             day = award["decision_date"] or dated[award["source_id"]]
-            out.append(grant_of_award(award, prefix, day))
+            out.append(grant_of_award(award, prefix, day, details))
     return out, omitted
 
 
@@ -99,7 +104,8 @@ def _json_default(value):
 
 def grants_frame(items: list[dict]) -> pl.DataFrame:
     """Grants as flat rows under the standard's column titles (amounts stay numbers)."""
-    schema = {title: pl.String for title in flat_columns()} | {"Amount Awarded": pl.Decimal(18, 2)}
+    schema = {title: pl.String for title in flat_columns()} | {"Amount Awarded": pl.Decimal(18, 2),
+                                                               "Planned Dates:Duration (months)": pl.Int64}
     return pl.DataFrame([flat_row(g) for g in items], schema=schema, orient="row")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 # Our name for a grant field -> (flat column title, JSON path). Order = export column order.
 FIELDS: dict[str, tuple[str, tuple]] = {
@@ -32,10 +33,13 @@ FIELDS: dict[str, tuple[str, tuple]] = {
     "recipient_company": ("Recipient Org:Company Number", ("recipientOrganization", 0, "companyNumber")),
     "location_name": ("Beneficiary Location:Name", ("beneficiaryLocation", 0, "name")),
     "location_country": ("Beneficiary Location:Country Code", ("beneficiaryLocation", 0, "countryCode")),
+    "location_code": ("Beneficiary Location:Geographic Code", ("beneficiaryLocation", 0, "geoCode")),
+    "location_code_type": ("Beneficiary Location:Geographic Code Type", ("beneficiaryLocation", 0, "geoCodeType")),
     "funder_id": ("Funding Org:Identifier", ("fundingOrganization", 0, "id")),
     "funder_name": ("Funding Org:Name", ("fundingOrganization", 0, "name")),
     "programme_code": ("Grant Programme:Code", ("grantProgramme", 0, "code")),
     "programme_title": ("Grant Programme:Title", ("grantProgramme", 0, "title")),
+    "last_modified": ("Last Modified", ("dateModified",)),
     "data_source": ("Data Source", ("dataSource",)),
 }
 
@@ -150,27 +154,49 @@ def grant_id(award_id: str, prefix: str) -> str:
     return award_id if award_id.casefold().startswith("360g-") else prefix + award_id
 
 
-def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
+def grant_of_award(award: dict, prefix: str, award_date: dt.date, details: dict | None = None) -> dict:
     """One published award as a 360Giving grant (JSON form).
 
-    The row is one financial year of an award, so its planned dates are that year (1 April to
-    31 March); the award date is the decision date, else the date of the document recording it.
+    An award imported from 360Giving leaves as it came (`details`: its grant_details.csv row): its
+    identifier, currency and amount, dates as written, planned dates and duration, funder org id,
+    location code, last modified and data source. Otherwise the row is one financial year of an
+    award, so its planned dates are that year (1 April to 31 March), and its award date is the
+    decision date, else the date of the document recording it.
     """
+    d = details or {}
     start = dt.date(int(award["financial_year"][:4]), 4, 1)
+    foreign = d.get("amount") and (d.get("currency") or "GBP") != "GBP"
+    planned = {key: d[col] for key, col in (("startDate", "planned_start"), ("endDate", "planned_end"))
+               if d.get(col)}
+    if d.get("planned_months"):
+        planned["duration"] = int(d["planned_months"])
     grant: dict = {
-        "id": grant_id(award["award_id"], prefix),
+        "id": d.get("identifier") or grant_id(award["award_id"], prefix),
         "title": award["service"],
         # Required by the standard; an award described only by its title repeats the title.
         "description": award["description"] or award["service"],
-        "currency": "GBP",
-        "amountAwarded": award["amount_gbp"],  # Decimal; written as a JSON number
-        "awardDate": award_date.isoformat(),
-        "plannedDates": [{"startDate": start.isoformat(), "endDate": dt.date(start.year + 1, 3, 31).isoformat()}],
+        "currency": d["currency"] if foreign else "GBP",
+        # Decimal; written as a JSON number
+        "amountAwarded": Decimal(d["amount"]) if foreign else award["amount_gbp"],
+        "awardDate": d.get("award_date") or award_date.isoformat(),
+        "plannedDates": [planned] if details else
+        [{"startDate": start.isoformat(), "endDate": dt.date(start.year + 1, 3, 31).isoformat()}],
         "recipientOrganization": [{"id": award.get("recipient_org_id") or f"{prefix}org-{slug(award['provider'])}",
                                    "name": award["provider"]}],
         "beneficiaryLocation": [{"name": award["area"], "countryCode": "GB"}],
-        "fundingOrganization": [{"id": f"{prefix}org-{slug(award['funder'])}", "name": award["funder"]}],
+        "fundingOrganization": [{"id": d.get("funder_org_id") or f"{prefix}org-{slug(award['funder'])}",
+                                 "name": award["funder"]}],
     }
+    if not grant["plannedDates"][0]:
+        del grant["plannedDates"]
+    if d.get("location_code"):
+        grant["beneficiaryLocation"][0]["geoCode"] = d["location_code"]
+        if d.get("location_code_type"):
+            grant["beneficiaryLocation"][0]["geoCodeType"] = d["location_code_type"]
+    if d.get("last_modified"):
+        grant["dateModified"] = d["last_modified"]
+    if d.get("data_source"):
+        grant["dataSource"] = d["data_source"]
     if award.get("funding_stream"):
         grant["grantProgramme"] = [{"title": award["funding_stream"]}]
     extension = {}
@@ -187,8 +213,9 @@ def grant_of_award(award: dict, prefix: str, award_date: dt.date) -> dict:
 # The grant fields an export fills, in column order.
 EXPORT_FIELDS = (
     "identifier", "title", "description", "currency", "amount_awarded", "award_date", "planned_start",
-    "planned_end", "recipient_id", "recipient_name", "location_name", "location_country", "funder_id",
-    "funder_name", "programme_title",
+    "planned_end", "planned_months", "recipient_id", "recipient_name", "location_name", "location_country",
+    "location_code", "location_code_type", "funder_id", "funder_name", "programme_title", "last_modified",
+    "data_source",
 )
 
 

@@ -9,7 +9,10 @@ import polars as pl
 
 from pccspend import publication, vocab
 from pccspend.atomic import finish_replace
-from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend import grant_details
+from pccspend.paths import (
+    AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
+)
 from pccspend.problems import Problem, ValidationFailed
 from pccspend.register import RegisterReadError, funding_streams, read_text_csv
 from pccspend.stated_totals import _cross_total_rules, covers_mask
@@ -183,7 +186,8 @@ CHUNK_ROWS = 200_000  # pandera's failure bookkeeping grows with the frame; chun
 
 
 # Id columns that must be unique: checked over the whole file, not per chunk.
-UNIQUE = {"awards.csv": "award_id", "sources.csv": "source_id", "stated_totals.csv": "total_id"}
+UNIQUE = {"awards.csv": "award_id", "sources.csv": "source_id", "stated_totals.csv": "total_id",
+          GRANT_DETAILS_CSV: "award_id"}
 
 
 def _run_schema(schema: pa.DataFrameSchema, df: pl.DataFrame, file: str) -> list[Problem]:
@@ -320,6 +324,11 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
+    if (data.register / GRANT_DETAILS_CSV).exists():
+        details = _read(data.register / GRANT_DETAILS_CSV, problems)
+        if details is not None:
+            ids = awards["award_id"].drop_nulls().to_list() if awards is not None and "award_id" in awards.columns else []
+            problems += _run_schema(grant_details.schema(ids), details, GRANT_DETAILS_CSV)
     pop = None
     pop_path = data.reference / POPULATION_CSV
     if pop_path.exists():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from pccspend.build import build
 from pccspend.db import Database
@@ -147,3 +148,72 @@ def test_csv_text_reads_back_whatever_its_encoding(tmp_path_factory, text):
         assert chosen == expected and (notice is None) == (chosen == "utf-8-sig")
         if chosen == "cp1252" or encoding != "cp1252":
             assert raw.decode(chosen) == text
+
+
+# -- the round trip: import, export, import into an empty register -----------------------------------
+
+import pytest  # noqa: E402
+
+from tests.test_import import empty_register  # noqa: E402
+
+KEPT = ("id", "currency", "amountAwarded", "awardDate", "plannedDates", "recipientOrganization",
+        "fundingOrganization", "dateModified", "dataSource")
+
+
+def _as_others_publish(tmp_path) -> object:
+    """The Trafford file with what real files also carry: a grant in US dollars, a registered
+    charity's and company's org ids, date-times and a planned duration."""
+    header, rows = trafford_rows()
+    col = {h: i for i, h in enumerate(header)}
+    rows[0][col["Currency"]], rows[0][col["Amount Awarded"]] = "USD", "50000"
+    rows[1][col["Recipient Org:Identifier"]] = "GB-CHC-1234567"
+    rows[2][col["Recipient Org:Identifier"]] = "GB-COH-01234567"
+    rows[3][col["Award Date"]] = "2014-06-05T10:30:00+01:00"
+    rows[4][col["Planned Dates:Start Date"]], rows[4][col["Planned Dates:Duration (months)"]] = "2014-07-01", "18"
+    return write(tmp_path / "as-others-publish.csv", header, rows)
+
+
+@pytest.mark.parametrize("fmt,suffix", [("360giving-json", "json"), ("360giving-csv", "csv"),
+                                        ("360giving-xlsx", "xlsx")])
+def test_import_export_import_keeps_each_grant_as_it_came(tmp_path, fmt, suffix):
+    first = empty_register(tmp_path / "first")
+    assert import_file(first, _as_others_publish(tmp_path), "Trafford", who=WHO, publish=True).ok
+    build(first)
+    out = tmp_path / f"grants.{suffix}"
+    out.write_bytes(export_bytes(Database(first), Filters(), fmt).content)
+    second = empty_register(tmp_path / "second")
+    assert import_file(second, out, "Trafford", who=WHO, publish=True).ok
+    build(second)
+
+    def grants(data):
+        package = json.loads(export_bytes(Database(data), Filters(), "360giving-json").content)
+        return {g["id"]: {k: g.get(k) for k in KEPT} for g in package["grants"]}
+
+    before, after = grants(first), grants(second)
+    assert len(before) == len(after) == 555  # the dollar grant too: kept in dollars, not left out
+    assert after == before
+    header, rows = trafford_rows()
+    usd = before[rows[0][0]]
+    assert (usd["currency"], usd["amountAwarded"]) == ("USD", 50000)
+    assert before[rows[1][0]]["recipientOrganization"][0]["id"] == "GB-CHC-1234567"
+    assert before[rows[3][0]]["awardDate"] == "2014-06-05T10:30:00+01:00"
+    assert before[rows[4][0]]["plannedDates"] == [{"startDate": "2014-07-01", "duration": 18}]
+    assert before[rows[0][0]]["fundingOrganization"][0]["id"] == "GB-LAE-TRF"
+    assert before[rows[0][0]]["dateModified"] == "2022-05-03T18:09:56Z"
+    # The dollars count in no GBP total.
+    kpis = Database(second).query("kpis", Filters())
+    assert kpis["amount_gbp"][0] == sum(Decimal(r[header.index("Amount Awarded")]) for r in rows[1:])
+
+
+def test_a_broken_grant_details_file_names_row_column_and_rule(fresh_data):
+    from pccspend.validate import validate_register
+
+    (fresh_data.register / "grant_details.csv").write_text(
+        "award_id,identifier,currency,amount,award_date,planned_start,planned_end,planned_months,funder_org_id,"
+        "location_code,location_code_type,last_modified,data_source\n"
+        "CAM-BCB170511-VS01,360G-x-1,usd,50000,2014-06-05T10:30:00Z,,,18,,,,,https://example.org/\n"
+        "NOT-AN-AWARD,360G-x-2,GBP,1,05/06/2014,,,,,,,,\n")
+    assert [str(p) for p in validate_register(fresh_data)] == [
+        "grant_details.csv row 2, column currency: a three-letter ISO 4217 code (value 'usd')",
+        "grant_details.csv row 3, column award_date: an ISO date or date-time (value '05/06/2014')",
+        "grant_details.csv row 3, column award_id: award_id must name a row of awards.csv (value 'NOT-AN-AWARD')"]

@@ -16,7 +16,7 @@ from pccspend.build import build
 from pccspend.edits import register_lock
 from pccspend.importing.plan import ImportPlan, Progress, plan_import, size_refusal
 from pccspend.register import register_digest
-from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.validate import Problem
 
 
@@ -46,7 +46,7 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         if register_digest(data) != plan.register_digest:
             raise ImportRefused("the register changed since this import was planned; plan it again")
         data.register.mkdir(parents=True, exist_ok=True)
-        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV]
+        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV]
         replace_files(data.root, plan.staging / "register", data.register,
                       sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
         progress("register updated; rebuilding")

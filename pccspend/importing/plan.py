@@ -22,12 +22,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from pccspend import grant_details
 from pccspend.atomic import finish_replace
 from pccspend.importing.rows import (
-    MAX_LISTED, Noted, _award_rules, _Context, _first_per_column, _from_360, _from_register, _label,
+    DETAILS, MAX_LISTED, Noted, _award_rules, _Context, _first_per_column, _from_360, _from_register, _label,
 )
 from pccspend.mapping import load_rules
-from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.reading import FileBroken, FileBrokenMany, Table, fail, open_table
 from pccspend.register import (
     AWARD_COLUMNS, FUNDING_STREAM_COLUMNS, PUBLICATION_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, funding_streams, register_digest,
@@ -83,6 +84,7 @@ class ImportPlan:
         k: Noted() for k in ("no_theme", "sector_other", "other_currency", "multi_year", "no_amount",
                              "identifier_space", "uk_date", "ambiguous_date")})
     read_as: list[str] = field(default_factory=list)  # decisions taken to read the file (its encoding)
+    detailed: set[str] = field(default_factory=set)  # awards whose grant_details.csv row this import writes
     new_streams: dict[str, str] = field(default_factory=dict)
     gbp_by_year: dict[str, Decimal] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
@@ -209,6 +211,9 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
     spool = open(spool_path, "w", newline="", encoding="utf-8")
     writer = csv.DictWriter(spool, AWARD_COLUMNS, lineterminator="\n")
     writer.writeheader()
+    details_spool = open(plan.staging / "details.csv", "w", newline="", encoding="utf-8")
+    details_writer = csv.DictWriter(details_spool, grant_details.COLUMNS, lineterminator="\n")
+    details_writer.writeheader()
     added_rows = array.array("q")
     changed: dict[str, tuple[dict, int]] = {}
     first_row: dict[str, int] = {}
@@ -221,6 +226,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
                 where = f" ({pos / 1e6:,.0f} of {size / 1e6:,.0f} MB)" if pos else ""
                 progress(f"read {plan.rows:,} rows{where}")
             award, errs = convert(record, ctx, row, plan.notes)
+            details = award.pop(DETAILS, None)
             # Every problem of the row, one per column: a formula cell is not also "not a number",
             # and an unreadable date is not also a missing financial year.
             errs = _first_per_column(
@@ -250,6 +256,9 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
                 fy = award["financial_year"]
                 plan.gbp_by_year[fy] = plan.gbp_by_year.get(fy, Decimal(0)) + Decimal(award["amount_gbp"])
             old = existing.get(award_id)
+            if details and (old is None or old != _comparable(award)):
+                details_writer.writerow(details)
+                plan.detailed.add(award_id)
             if old is None:
                 plan.added += 1
                 writer.writerow(award)
@@ -267,6 +276,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
                     plan.changes.append((row, award_id, diff))
     finally:
         spool.close()
+        details_spool.close()
     if plan.rows:
         progress(f"read {plan.rows:,} rows")
     else:
@@ -349,6 +359,17 @@ def _stage(plan: ImportPlan, data: DataDir, header: list[str], changed: dict, sp
     else:
         _write_csv(reg / TOTALS_CSV, TOTAL_COLUMNS, [])
         plan.staged_files.append(TOTALS_CSV)
+
+    details_file = data.register / GRANT_DETAILS_CSV
+    if plan.detailed or details_file.exists():
+        d_header, d_rows = _read_rows(details_file)
+        d_header = d_header or list(grant_details.COLUMNS)
+        id_at = d_header.index("award_id") if "award_id" in d_header else 0
+        kept = [r for r in d_rows if r and r[id_at] not in plan.detailed]  # an award's new details replace its old
+        _, new_rows = _read_rows(stage / "details.csv")
+        _write_csv(reg / GRANT_DETAILS_CSV, d_header, kept + new_rows)
+        if plan.detailed:
+            plan.staged_files.append(GRANT_DETAILS_CSV)
 
     streams_file = data.register / FUNDING_STREAMS_CSV
     f_header, f_rows = _read_rows(streams_file)

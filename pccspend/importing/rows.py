@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pccspend import vocab
+from pccspend import grant_details, vocab
 from pccspend.fy import fy_of_date, is_financial_year
 from pccspend.giving360 import REQUIRED
 from pccspend.mapping import lookup
@@ -20,6 +20,7 @@ from pccspend.register import AWARD_COLUMNS
 from pccspend.validate import ID_RE, ORG_ID_RE
 
 MAX_LISTED = 200  # rejections and examples kept for the report; counts are always complete
+DETAILS = "_details"  # an award row's key for its grant_details.csv row (taken off before it is written)
 
 # Registered identifiers that say what kind of body a recipient is (org-id.guide lists).
 SECTOR_PREFIXES = {
@@ -115,8 +116,10 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     if currency and not re.fullmatch(r"[A-Z]{3}", currency):
         errs.append(("currency", t.get("currency"), "currency must be a three-letter ISO 4217 code, e.g. GBP"))
     amount_notes = [t["amount_note"]] if t.get("amount_note") else []
+    foreign = f"{amount} {currency} awarded: not GBP, so not counted in GBP totals"
     if amount is not None and currency and currency != "GBP":
-        amount_notes.insert(0, f"{amount} {currency} awarded: not GBP, so not counted in GBP totals")
+        if foreign not in (t.get("amount_note") or ""):  # our own export carries the note already
+            amount_notes.insert(0, foreign)
         notes["other_currency"].add(row)
         amount = None
     award["amount_gbp"] = None if amount is None else str(amount)
@@ -147,8 +150,10 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
         else:
             errs.append(("planned_months", months, "duration must be a whole number of months"))
     if start and end and fy_of_date(end) != fy_of_date(start):
-        amount_notes.append(f"planned {start} to {end} ({fy_of_date(start)} to {fy_of_date(end)}); "
-                            f"the whole amount is recorded in {fy_of_date(start)}")
+        planned = (f"planned {start} to {end} ({fy_of_date(start)} to {fy_of_date(end)}); "
+                   f"the whole amount is recorded in {fy_of_date(start)}")
+        if planned not in (t.get("amount_note") or ""):
+            amount_notes.append(planned)
         notes["multi_year"].add(row)
     award["amount_note"] = "; ".join(amount_notes) or None
     if "decision_date" in record:  # our own export says when the decision was made, if at all
@@ -187,6 +192,8 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     recipient = t.get("recipient_id")
     if recipient and re.match(ORG_ID_RE, recipient):  # an org-id (GB-CHC-...) or the publisher's 360G- id, kept
         award["recipient_org_id"] = recipient
+    if award["award_id"] and t.get("identifier"):  # what the grant arrived with, written back on export
+        award[DETAILS] = grant_details.of_grant(award["award_id"], {**record, "identifier": t.get("identifier")}, dates)
     return award, errs
 
 

@@ -1,0 +1,109 @@
+"""What a 360Giving grant arrived with that an award row has no column for: its own identifier,
+currency and amount as stated, dates as written (a date-time stays one), planned dates and duration,
+the funder's org id, the location's code, when the publisher last changed it and where they
+published it. Kept in `register/grant_details.csv`, one row per imported award (a file a person can
+read in a diff), and written back unchanged on export, so a grant leaves as it came.
+
+Amounts in another currency are kept here in that currency and never reach a GBP total.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from pccspend.paths import GRANT_DETAILS_CSV
+
+COLUMNS = ("award_id", "identifier", "currency", "amount", "award_date", "planned_start", "planned_end",
+           "planned_months", "funder_org_id", "location_code", "location_code_type", "last_modified",
+           "data_source")
+# Detail column -> the 360Giving field it keeps (pccspend/giving360.py FIELDS).
+FROM_360 = {"identifier": "identifier", "currency": "currency", "amount": "amount_awarded",
+            "award_date": "award_date", "planned_start": "planned_start", "planned_end": "planned_end",
+            "planned_months": "planned_months", "funder_org_id": "funder_id", "location_code": "location_code",
+            "location_code_type": "location_code_type", "last_modified": "last_modified",
+            "data_source": "data_source"}
+DATE_OR_TIME = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    text = str(value).strip()
+    return text or None
+
+
+def _iso(value, parsed) -> str | None:
+    """A date as the file gave it when that is ISO (a date-time keeps its time), else the date read."""
+    text = _text(value)
+    if text and re.match(DATE_OR_TIME, text):
+        return text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+    return parsed.isoformat() if parsed else None
+
+
+def of_grant(award_id: str, record: dict, dates: dict) -> dict:
+    """The details row of one imported grant (`record`: its 360Giving fields; `dates`: the dates
+    read from them, for those not written in ISO form)."""
+    row = {column: _text(record.get(field)) for column, field in FROM_360.items()}
+    row["award_id"] = award_id
+    row["currency"] = (row["currency"] or "").upper() or None
+    if row["amount"] is not None:
+        try:
+            row["amount"] = _text(Decimal(str(record.get("amount_awarded")).replace(",", "").strip()))
+        except (InvalidOperation, ValueError):
+            row["amount"] = None
+    for name in ("award_date", "planned_start", "planned_end"):
+        row[name] = _iso(record.get(name), dates.get(name))
+    months = row["planned_months"]
+    if months and re.fullmatch(r"\d{1,3}(\.0+)?", months):
+        row["planned_months"] = str(int(float(months)))
+    return {c: row.get(c) for c in COLUMNS}
+
+
+def _check(test, error: str) -> pa.Check:
+    return pa.Check(lambda d: d.lazyframe.select(pl.col(d.key).is_null() | test(pl.col(d.key)).fill_null(False)),
+                    error=error)
+
+
+def schema(award_ids: list[str]) -> pa.DataFrameSchema:
+    def col(required: bool, *checks):
+        return pa.Column(str, checks=list(checks), nullable=not required)
+
+    return pa.DataFrameSchema({
+        "award_id": col(True, _check(lambda c: c.is_in(award_ids), "award_id must name a row of awards.csv")),
+        "identifier": col(True),
+        "currency": col(False, _check(lambda c: c.str.contains(r"^[A-Z]{3}$"), "a three-letter ISO 4217 code")),
+        "amount": col(False, _check(lambda c: c.str.contains(r"^\d{1,15}(\.\d+)?$"), "a plain number")),
+        "award_date": col(False, _check(lambda c: c.str.contains(DATE_OR_TIME), "an ISO date or date-time")),
+        "planned_start": col(False, _check(lambda c: c.str.contains(DATE_OR_TIME), "an ISO date or date-time")),
+        "planned_end": col(False, _check(lambda c: c.str.contains(DATE_OR_TIME), "an ISO date or date-time")),
+        "planned_months": col(False, _check(lambda c: c.str.contains(r"^\d{1,3}$"), "a whole number of months")),
+        "funder_org_id": col(False),
+        "location_code": col(False),
+        "location_code_type": col(False),
+        "last_modified": col(False, _check(lambda c: c.str.contains(DATE_OR_TIME), "an ISO date or date-time")),
+        "data_source": col(False, _check(lambda c: c.str.contains(r"^https?://\S+$"), "a URL (http:// or https://)")),
+    }, strict=True)
+
+
+def read(register: Path) -> dict[str, dict]:
+    """award_id -> its details (empty when the register has none)."""
+    path = register / GRANT_DETAILS_CSV
+    if not path.exists():
+        return {}
+    from pccspend.register import read_text_csv
+
+    return {row["award_id"]: row for row in read_text_csv(path).iter_rows(named=True)}
+
+
+def amount_of(details: dict | None) -> tuple[str, Decimal] | None:
+    """(currency, amount) of a grant stated in another currency than GBP, else None."""
+    if not details or not details.get("amount") or (details.get("currency") or "GBP") == "GBP":
+        return None
+    return details["currency"], Decimal(details["amount"])
