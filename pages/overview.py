@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pccspend import charts, ui
-from pccspend.money import gbp
+from pccspend.money import apart, gbp
 
 ui.page()
 st.title("What the commissioners spent on commissioned services and grants")
@@ -21,9 +21,13 @@ with cols[2]:
 with cols[3]:
     ui.metric("Awards with no amount", f"{kpis['missing_amount_count'] or 0:,}",
               help="Named in a document without an amount (e.g. planned, or 'to be agreed').")
+other = data["other_currencies"]
 if kpis["award_count"]:
     st.caption(f"{kpis['first_financial_year']} to {kpis['last_financial_year']}, "
-               f"{kpis['area_count']} area{'s' if kpis['area_count'] != 1 else ''}.")
+               f"{kpis['area_count']} area{'s' if kpis['area_count'] != 1 else ''}."
+               + (f" Total spend is in GBP only, {apart(list(other.select('currency', 'amount').iter_rows()))} "
+                  f"({other['award_count'].sum():,} award(s) stated in another currency, among those with no "
+                  "GBP amount)." if other.height else ""))
 
 left, right = st.columns(2)
 with left:

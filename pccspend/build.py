@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pccspend import __version__, publication
+from pccspend import __version__, grant_details, publication
 from pccspend.atomic import swap_symlink, write_folder
 from pccspend.filters import FILTERS, LIST, SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
@@ -25,7 +25,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 10
+BUILD_FORMAT = 11  # 11: other_currencies
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -278,11 +278,18 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
         if raw["population"] is not None
         else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
     )
+    details = raw.get("grant_details")
     tables, built = _tables(awards, sources, totals, population, progress)
+    tables["other_currencies"] = grant_details.other_currencies(details, awards)
     views = [(".", tables, built)]
     if public:
         progress("making the public view")
-        views.append((PUBLIC, *_tables(*public_register(awards, sources, totals), population, progress)))
+        seen = public_register(awards, sources, totals)
+        public_tables, public_built = _tables(*seen, population, progress)
+        # Only wholly published awards: a part-redacted one may withhold its amount.
+        public_tables["other_currencies"] = grant_details.other_currencies(
+            details, seen[0].filter(pl.col("publication") == "published"))
+        views.append((PUBLIC, public_tables, public_built))
     digest = register_digest(data)
     info = {
         "register_sha256": digest,

@@ -107,3 +107,16 @@ def amount_of(details: dict | None) -> tuple[str, Decimal] | None:
     if not details or not details.get("amount") or (details.get("currency") or "GBP") == "GBP":
         return None
     return details["currency"], Decimal(details["amount"])
+
+
+def other_currencies(details: pl.DataFrame | None, awards: pl.DataFrame) -> pl.DataFrame:
+    """award_id, currency, amount of each award in `awards` stated in another currency than GBP:
+    a table of its own in the build, so no GBP total can include one."""
+    schema = {"award_id": pl.String, "currency": pl.String, "amount": pl.Decimal(18, 2)}
+    if details is None or details.is_empty():
+        return pl.DataFrame(schema=schema)
+    return (details.filter(pl.col("currency").is_not_null() & (pl.col("currency") != "GBP")
+                           & pl.col("amount").is_not_null())
+            .join(awards.select("award_id"), on="award_id", how="semi")
+            .select("award_id", "currency", pl.col("amount").cast(pl.Decimal(18, 2)))
+            .sort("award_id"))

@@ -24,6 +24,21 @@ def gbp(value, *, missing: str = NOT_STATED) -> str:
     return f"{sign}£{text}"
 
 
+def in_currency(currency: str, value) -> str:
+    """An amount in another currency, never converted: "USD 50,000" or "EUR 1,234.50"."""
+    return f"{currency} {gbp(value)[1:] if _dec(value) >= 0 else '-' + gbp(value)[2:]}"
+
+
+def apart(other: list[tuple[str, object]]) -> str:
+    """Amounts in other currencies, said beside a GBP total: "plus USD 50,000 and EUR 2,000 not
+    converted" (empty when there are none)."""
+    if not other:
+        return ""
+    amounts = [in_currency(c, v) for c, v in other]
+    listed = amounts[0] if len(amounts) == 1 else ", ".join(amounts[:-1]) + " and " + amounts[-1]
+    return f"plus {listed} not converted"
+
+
 def gbp_short(value, *, missing: str = NOT_STATED) -> str:
     """Compact amount for cards and axes: £1.46bn from a billion up, £1.32m from a million, else
     the full amount."""

@@ -29,6 +29,7 @@ def overview(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """Headline figures, spend by theme, by funding stream, by year, and the year-on-year change."""
     return {
         "kpis": db.query("kpis", filters),
+        "other_currencies": db.query("other_currencies", filters),
         "by_theme": db.query("spend_by_theme", filters),
         "by_stream": db.query("spend_by_funding_stream", filters),
         "by_year": db.query("spend_by_year", filters),

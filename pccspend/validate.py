@@ -324,6 +324,7 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
+    details = None
     if (data.register / GRANT_DETAILS_CSV).exists():
         details = _read(data.register / GRANT_DETAILS_CSV, problems)
         if details is not None:
@@ -336,4 +337,5 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         if pop is not None:
             problems += _run_schema(POPULATION_SCHEMA, pop, POPULATION_CSV)
     problems = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.value or ""))
-    return problems, {"awards": awards, "sources": sources, "stated_totals": totals, "population": pop}
+    return problems, {"awards": awards, "sources": sources, "stated_totals": totals, "population": pop,
+                      "grant_details": details}

@@ -217,3 +217,31 @@ def test_a_broken_grant_details_file_names_row_column_and_rule(fresh_data):
         "grant_details.csv row 2, column currency: a three-letter ISO 4217 code (value 'usd')",
         "grant_details.csv row 3, column award_date: an ISO date or date-time (value '05/06/2014')",
         "grant_details.csv row 3, column award_id: award_id must name a row of awards.csv (value 'NOT-AN-AWARD')"]
+
+
+def test_dollars_are_kept_apart_and_said_beside_the_gbp_total(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data = empty_register(tmp_path / "data")
+    assert import_file(data, _as_others_publish(tmp_path), "Trafford", who=WHO, publish=True).ok
+    build(data)
+    db = Database(data)
+    assert db.query("other_currencies", Filters()).rows() == [("USD", Decimal("50000.00"), 1)]
+    assert db.public_view().query("other_currencies", Filters()).rows() == [("USD", Decimal("50000.00"), 1)]
+    assert db.query("other_currencies", Filters(from_year="2020/21")).rows() == []  # the filters apply
+    monkeypatch.setenv("PCCSPEND_DATA", str(data.root))
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.caption[0].value.endswith(
+        "Total spend is in GBP only, plus USD 50,000 not converted (1 award(s) stated in another currency, "
+        "among those with no GBP amount).")
+
+
+def test_other_currencies_read_british_style_and_never_as_pounds():
+    from pccspend.money import apart, in_currency
+
+    assert in_currency("USD", Decimal("50000")) == "USD 50,000"
+    assert in_currency("EUR", Decimal("1234.5")) == "EUR 1,234.50"
+    assert apart([]) == ""
+    assert apart([("EUR", 2000), ("USD", Decimal("153934"))]) == "plus EUR 2,000 and USD 153,934 not converted"
+    assert apart([("AUD", 1), ("EUR", 2), ("USD", 3)]) == "plus AUD 1, EUR 2 and USD 3 not converted"

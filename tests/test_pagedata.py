@@ -15,7 +15,7 @@ MOJ = "MoJ Victims' Services Grant"
 
 def test_every_page_returns_named_frames(db):
     pages = {
-        "overview": {"kpis", "by_theme", "by_stream", "by_year", "year_on_year"},
+        "overview": {"kpis", "other_currencies", "by_theme", "by_stream", "by_year", "year_on_year"},
         "themes": {"hierarchy", "level", "awards"},
         "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about"},
         "years": {"by_year_theme", "by_year_stream", "commitments"},

@@ -13,6 +13,7 @@ import streamlit as st
 
 from pccspend import charts, state
 from pccspend.tabular import INTERNAL_NOTE, internal_name, to_csv_bytes
+from pccspend.ui.data import may
 from pccspend.ui.view_state import filters, set_filters
 
 EMPTY = "Nothing matches these filters. Widen them in the sidebar, remove a chip, or clear them all."
@@ -81,9 +82,14 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
         table(frame, key=f"data:{name}")
         # Made on click: eager bytes would be written to the media store on every rerun, and a
         # rerun that replaces them while the browser still checks the old URL shows a 404.
-        st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame, INTERNAL_NOTE),
-                           file_name=internal_name(f"{name}.csv"), mime="text/csv", key=f"csv:{name}",
-                           on_click="ignore", help="The office's view: marked INTERNAL in its name and first line")
+        if may("held_back"):  # the office's view, which may hold drafts: marked as such
+            st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame, INTERNAL_NOTE),
+                               file_name=internal_name(f"{name}.csv"), mime="text/csv", key=f"csv:{name}",
+                               on_click="ignore", help="The office's view: marked INTERNAL in its name and first line")
+        else:
+            st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame),
+                               file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}", on_click="ignore",
+                               help="Published awards only")
 
 
 def _clicked(key: str, on_click: Callable[[str], None]) -> None:
