@@ -22,6 +22,7 @@ from pccspend.giving360 import (
     REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360, title_key,
 )
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
+from pccspend.textfiles import NotText, csv_encoding, json_position
 from pccspend.tabular import FORMULA_START
 from pccspend.validate import Problem
 
@@ -189,49 +190,14 @@ def open_table(path: Path, name: str) -> Table:
         except UnicodeDecodeError as exc:  # JSON is UTF-8 by definition (RFC 8259)
             raise fail(name, f"not UTF-8 text (byte {exc.start}): JSON must be UTF-8") from None
         return _json_table(path, name, top_level_list=head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] == b"[")
-    encoding, notice = csv_encoding(path, name)
+    try:
+        encoding, notice = csv_encoding(path)
+    except NotText as exc:
+        raise fail(name, str(exc)) from None
     table = _csv_table(path, name, encoding)
     if notice:
         table.notices.append(notice)
     return table
-
-
-# Bytes Windows-1252 leaves undefined: a file holding one is neither UTF-8 nor Windows-1252.
-CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
-
-
-def csv_encoding(path: Path, name: str) -> tuple[str, str | None]:
-    """How to read a CSV file: UTF-8 (with or without a byte-order mark) when every byte of it is,
-    else Windows-1252 (what Excel's plain "CSV" writes on Windows, and what 360Giving's tools also
-    read), with a sentence saying so. Raises FileBroken when it is neither."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    bad_at = None
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                bad_at = offset + exc.start
-                break
-            offset += len(chunk)
-        else:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError as exc:
-                bad_at = offset + exc.start
-    if bad_at is None:
-        return "utf-8-sig", None
-    with open(path, "rb") as fh:
-        offset = 0
-        while chunk := fh.read(1 << 22):
-            undefined = next((i for i, b in enumerate(chunk) if b in CP1252_UNDEFINED), None)
-            if undefined is not None:
-                raise fail(name, f"neither UTF-8 (byte {bad_at}) nor Windows-1252 text (byte {offset + undefined}): "
-                                 "save the file as CSV UTF-8")
-            offset += len(chunk)
-    return "cp1252", (f"read as Windows-1252: the file is not UTF-8 (from byte {bad_at}); check that £ signs and "
-                      "accented letters read right below, or save it as CSV UTF-8")
 
 
 def _decode_prefix(head: bytes) -> None:
@@ -377,20 +343,6 @@ def _xlsx_table(path: Path, name: str) -> Table:
     if ws.title.strip().casefold() != "grants" and len(wb.worksheets) > 1:
         table.ignored.append(f"sheets other than {ws.title!r}")
     return table
-
-
-def json_position(path: Path) -> str | None:
-    """Where a JSON file stops being JSON, as a person finds it: "line 12, column 5: Expecting ','
-    delimiter" (read again with the standard library, which counts lines; only on an error)."""
-    import json
-
-    try:
-        json.loads(path.read_bytes())
-    except json.JSONDecodeError as exc:
-        return f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    except (ValueError, MemoryError):
-        return None
-    return None
 
 
 def _json_table(path: Path, name: str, top_level_list: bool) -> Table:

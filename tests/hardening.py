@@ -128,15 +128,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = None,
-                     app: Path = PROJECT_ROOT / "pccspend" / "server.py"):
-    """`streamlit run app` (default the dashboard as `make run` serves it) over `data` on a free port; yields the base URL."""
-    port = free_port()
+                     app: Path = PROJECT_ROOT / "pccspend" / "server.py", *, port: int | None = None,
+                     args: tuple[str, ...] = ()):
+    """`streamlit run app` (default the dashboard as `make run` serves it) over `data` on `port` (a
+    free one by default), with any further `args`; yields the base URL once it answers."""
+    port = port or free_port()
     env = {**os.environ, "PCCSPEND_DATA": str(data.root), **(extra_env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(app),
              "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *args],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"

@@ -14,10 +14,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import json
-import os
-import subprocess
-import sys
-import time
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
@@ -26,8 +22,8 @@ from pathlib import Path
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode
 
-from pccspend.paths import PROJECT_ROOT
-from tests.hardening import CHROMIUM, CHROMIUM_ARGS
+from pccspend.paths import DataDir
+from tests.hardening import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 APP_HOST = "127.0.0.1"
 USER_COOKIE = "_streamlit_user"  # streamlit.web.server.starlette.starlette_server_config.USER_COOKIE_NAME
@@ -67,36 +63,13 @@ def auth_secrets(folder: Path, issuer: str, app_base_url: str, *, cookie_secret:
 
 
 @contextlib.contextmanager
-def streamlit_app(app_path: Path, port: int, env: dict | None, secrets_path: Path,
+def streamlit_app(app_path: Path, port: int, data: DataDir, env: dict | None, secrets_path: Path,
                   log_path: Path) -> Iterator[str]:
-    """`streamlit run app_path` on 127.0.0.1:`port` (fixed: redirect_uri names it) reading only
-    `secrets_path`; yields the base URL once /_stcore/health answers, stops the server after."""
-    base = f"http://{APP_HOST}:{port}"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.headless", "true",
-             "--server.port", str(port), "--server.address", APP_HOST, "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--secrets.files", str(secrets_path)],
-            cwd=PROJECT_ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"streamlit did not start; see {log_path}")
-                    time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    """`streamlit run app_path` over `data` on 127.0.0.1:`port` (fixed: redirect_uri names it) reading
+    only `secrets_path`; yields the base URL once /_stcore/health answers, stops the server after."""
+    with streamlit_server(data, log_path, env, app_path, port=port,
+                          args=("--server.address", APP_HOST, "--secrets.files", str(secrets_path))) as base:
+        yield base
 
 
 @contextlib.contextmanager

@@ -114,7 +114,7 @@ def test_an_export_keeps_the_identifiers_a_grant_arrived_with(fresh_data):
 from hypothesis import given, strategies as st  # noqa: E402
 
 from pccspend.giving360 import FIELDS, flat_fields  # noqa: E402
-from pccspend.reading import csv_encoding  # noqa: E402
+from pccspend.textfiles import csv_encoding  # noqa: E402
 
 
 @st.composite
@@ -139,7 +139,7 @@ def test_csv_text_reads_back_whatever_its_encoding(tmp_path_factory, text):
     for encoding in ("utf-8", "utf-8-sig", "cp1252"):
         raw = text.encode(encoding)
         path.write_bytes(raw)
-        chosen, notice = csv_encoding(path, "f.csv")
+        chosen, notice = csv_encoding(path)
         try:  # Windows-1252 bytes that happen to be valid UTF-8 (e.g. "Â\x8c") are UTF-8 to every reader
             raw.decode("utf-8")
             expected = "utf-8-sig"

@@ -46,8 +46,9 @@ def office(register, tmp_path_factory):
         secrets = auth_secrets(folder, issuer, f"http://127.0.0.1:{port}")
         from tests.oidc import streamlit_app
 
-        env = {"PCCSPEND_DATA": str(register.root), "PCCSPEND_MODE": "office"}
-        with streamlit_app(PROJECT_ROOT / "pccspend" / "server.py", port, env, secrets, folder / "streamlit.log") as base, \
+        env = {"PCCSPEND_MODE": "office"}
+        with streamlit_app(PROJECT_ROOT / "pccspend" / "server.py", port, register, env, secrets,
+                           folder / "streamlit.log") as base, \
                 chromium_thread() as run:
             yield base, issuer, run
 
