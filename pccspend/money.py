@@ -11,22 +11,23 @@ def _dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def gbp(value, *, missing: str = NOT_STATED) -> str:
-    """Full amount: £446,000 or £131,073.40 (pence shown only when there are any)."""
-    if value is None:
-        return missing
+def _full(value, symbol: str) -> str:
+    """-£1,234.50 or USD 446,000: the whole amount, pence (cents) only when there are any."""
     d = _dec(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if d < 0 else ""
-    d = abs(d)
-    text = f"{d:,.2f}"
+    text = f"{abs(d):,.2f}"
     if text.endswith(".00"):
         text = text[:-3]
-    return f"{sign}£{text}"
+    return f"{'-' if d < 0 else ''}{symbol}{text}"
+
+
+def gbp(value, *, missing: str = NOT_STATED) -> str:
+    """Full amount: £446,000 or £131,073.40 (pence shown only when there are any)."""
+    return missing if value is None else _full(value, "£")
 
 
 def in_currency(currency: str, value) -> str:
     """An amount in another currency, never converted: "USD 50,000" or "EUR 1,234.50"."""
-    return f"{currency} {gbp(value)[1:] if _dec(value) >= 0 else '-' + gbp(value)[2:]}"
+    return _full(value, f"{currency} ")
 
 
 def apart(other: list[tuple[str, object]]) -> str:
