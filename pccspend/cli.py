@@ -193,19 +193,31 @@ def render(frame, fmt: str) -> str:
 @click.option("--dry-run", is_flag=True, help="Report what would be added, changed and rejected; change nothing.")
 @click.option("--publish", is_flag=True, help="Publish the new awards on import (recorded as decided by you); "
                                               "without it they land as drafts for review.")
+@click.option("--map", "maps", multiple=True, metavar='"Their column=register_column"',
+              help="The office's own spreadsheet: which register column one of its columns fills (repeat for "
+                   "each). Remembered for files with the same columns.")
+@click.option("--set", "sets", multiple=True, metavar='"register_column=value"',
+              help="One value for every row of a register column the file lacks, e.g. mechanism=grant.")
 @DATA_OPTION
-def import_(file: str, area: str | None, dry_run: bool, publish: bool, data_path: str | None) -> None:
-    """Import a 360Giving file (CSV, XLSX, JSON) or a spreadsheet in the register's own layout.
+def import_(file: str, area: str | None, dry_run: bool, publish: bool, maps: tuple[str, ...],
+            sets: tuple[str, ...], data_path: str | None) -> None:
+    """Import a 360Giving file (CSV, XLSX, JSON), a spreadsheet in the register's own layout, or the
+    office's own spreadsheet through a column map (--map/--set, or the one remembered for its columns).
 
     All or nothing: any rejected row (reported with row, column and rule) stops the import and
     leaves the register untouched. Re-importing the same file changes nothing."""
     from pathlib import Path
 
+    from pccspend import column_maps
     from pccspend.importing import ImportRefused, import_file, report_lines
 
     try:
+        column_map = column_maps.parse(maps, sets) if maps or sets else None
+    except column_maps.MapError as exc:
+        _fail(str(exc))
+    try:
         plan = import_file(data_dir(data_path), Path(file), area, who=command_line(), dry_run=dry_run,
-                           progress=_progress, publish=publish)
+                           progress=_progress, publish=publish, column_map=column_map)
     except ImportRefused as exc:
         _fail(str(exc))
     for line in report_lines(plan, applied=plan.ok and not dry_run):

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pccspend.atomic import write_bytes
+from pccspend.classifications import flat_layout
 from pccspend.db import Database
 from pccspend.filters import Filters
 from pccspend import grant_details
@@ -103,10 +104,12 @@ def _json_default(value):
 
 
 def grants_frame(items: list[dict]) -> pl.DataFrame:
-    """Grants as flat rows under the standard's column titles (amounts stay numbers)."""
-    schema = {title: pl.String for title in flat_columns()} | {"Amount Awarded": pl.Decimal(18, 2),
-                                                               "Planned Dates:Duration (months)": pl.Int64}
-    return pl.DataFrame([flat_row(g) for g in items], schema=schema, orient="row")
+    """Grants as flat rows under the standard's column titles (amounts stay numbers), with as many
+    classification columns as the grants need."""
+    layout = flat_layout(items)
+    numbers = {"Amount Awarded": pl.Decimal(18, 2), "Planned Dates:Duration (months)": pl.Int64}
+    schema = {title: pl.String for title in flat_columns(layout)} | numbers
+    return pl.DataFrame([flat_row(g, layout) for g in items], schema=schema, orient="row")
 
 
 def export_bytes(db: Database, filters: Filters, fmt: str, prefix: str | None = None) -> Export:

@@ -5,7 +5,8 @@ and the flat "titles" form, e.g. `Recipient Org:Name` for `recipientOrganization
 Required by the standard: id, title, description, currency, amountAwarded, awardDate,
 recipientOrganization (id, name), fundingOrganization (id, name).
 
-Register columns the standard has no field for travel in `pccspend:*` columns (JSON: a
+An award's theme travels as a classification (pccspend/classifications.py), with any the grant
+arrived with. Register columns the standard has no field for travel in `pccspend:*` columns (JSON: a
 `pccspend` object). Publishers may add their own fields; tools that do not know them ignore
 them, and our importer reads them back, so an export re-imports without loss.
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+
+from pccspend import classifications
 
 # Our name for a grant field -> (flat column title, JSON path). Order = export column order.
 FIELDS: dict[str, tuple[str, tuple]] = {
@@ -100,12 +103,13 @@ def title_key(title: str) -> str:
 
 
 def flat_fields(header: list[str]) -> dict[str, int]:
-    """Field -> column index, matching the standard's titles as its tools do (`title_key`)."""
+    """Field -> column index, matching the standard's titles as its tools do (`title_key`);
+    classification columns as `classifications/<n>/<key>`."""
     wanted = {title_key(title): field for field, (title, _) in FIELDS.items()}
     wanted |= {title_key(title): col for col, (title, _) in EXTENSION.items()}
     found: dict[str, int] = {}
     for i, name in enumerate(header):
-        field = wanted.get(title_key(name))
+        field = wanted.get(title_key(name)) or classifications.flat_field(name)
         if field and field not in found:
             found[field] = i
     return found
@@ -132,8 +136,11 @@ def _dig(obj, path: tuple):
 
 
 def json_record(grant: dict) -> dict:
-    """A JSON grant as {field: value}, with the `pccspend` extension fields when present."""
+    """A JSON grant as {field: value}, with its classifications and the `pccspend` extension fields
+    when present."""
     record = {field: _dig(grant, path) for field, (_, path) in FIELDS.items()}
+    if classifications.FIELD in grant:
+        record[classifications.FIELD] = grant[classifications.FIELD]
     extension = grant.get(EXTENSION_KEY)
     if isinstance(extension, dict):
         for col, (_, key) in EXTENSION.items():
@@ -154,14 +161,24 @@ def grant_id(award_id: str, prefix: str) -> str:
     return award_id if award_id.casefold().startswith("360g-") else prefix + award_id
 
 
+def date_time(text: str) -> str:
+    """Last Modified as the schema's date-time, which needs a time zone: a date, or a date-time
+    without a zone (as written in the file), is taken as UTC."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text}T00:00:00Z"
+    if not re.search(r"(Z|[+-]\d{2}:?\d{2})$", text):
+        return f"{text}Z"
+    return text
+
+
 def grant_of_award(award: dict, prefix: str, award_date: dt.date, details: dict | None = None) -> dict:
     """One published award as a 360Giving grant (JSON form).
 
     An award imported from 360Giving leaves as it came (`details`: its grant_details.csv row): its
     identifier, currency and amount, dates as written, planned dates and duration, funder org id,
-    location code, last modified and data source. Otherwise the row is one financial year of an
-    award, so its planned dates are that year (1 April to 31 March), and its award date is the
-    decision date, else the date of the document recording it.
+    location code, last modified, data source and classifications (after the theme's). Otherwise
+    the row is one financial year of an award, so its planned dates are that year (1 April to 31
+    March), and its award date is the decision date, else the date of the document recording it.
     """
     d = details or {}
     start = dt.date(int(award["financial_year"][:4]), 4, 1)
@@ -194,11 +211,14 @@ def grant_of_award(award: dict, prefix: str, award_date: dt.date, details: dict 
         if d.get("location_code_type"):
             grant["beneficiaryLocation"][0]["geoCodeType"] = d["location_code_type"]
     if d.get("last_modified"):
-        grant["dateModified"] = d["last_modified"]
+        grant["dateModified"] = date_time(d["last_modified"])
     if d.get("data_source"):
         grant["dataSource"] = d["data_source"]
     if award.get("funding_stream"):
         grant["grantProgramme"] = [{"title": award["funding_stream"]}]
+    kept = classifications.from_text(d.get("classifications"))
+    if items := classifications.merged(classifications.of_theme(award.get("theme")), kept):
+        grant["classifications"] = items
     extension = {}
     for col, (_, key) in {**EXTENSION, **EXPORT_ONLY}.items():
         value = award.get(col)
@@ -219,14 +239,19 @@ EXPORT_FIELDS = (
 )
 
 
-def flat_columns() -> list[str]:
-    """The column titles of a flat (CSV/XLSX) export, in order."""
-    return [FIELDS[f][0] for f in EXPORT_FIELDS] + [t for t, _ in (*EXTENSION.values(), *EXPORT_ONLY.values())]
+def flat_columns(layout: list[tuple[int, str]] | None = None) -> list[str]:
+    """The column titles of a flat (CSV/XLSX) export, in order (`layout`: its classification
+    columns, classifications.flat_layout; by default those of the theme and its UKCAT code)."""
+    layout = classifications.flat_layout([]) if layout is None else layout
+    return ([FIELDS[f][0] for f in EXPORT_FIELDS] + [classifications.flat_title(n, k) for n, k in layout]
+            + [t for t, _ in (*EXTENSION.values(), *EXPORT_ONLY.values())])
 
 
-def flat_row(grant: dict) -> dict:
+def flat_row(grant: dict, layout: list[tuple[int, str]] | None = None) -> dict:
     """A JSON grant as one flat row {column title: value} (what flattening by titles gives)."""
+    layout = classifications.flat_layout([]) if layout is None else layout
     row = {FIELDS[f][0]: _dig(grant, FIELDS[f][1]) for f in EXPORT_FIELDS}
+    row |= classifications.flat_cells(grant, layout)
     extension = grant.get(EXTENSION_KEY, {})
     row |= {title: extension.get(key) for title, key in (*EXTENSION.values(), *EXPORT_ONLY.values())}
     return row

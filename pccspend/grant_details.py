@@ -1,8 +1,9 @@
 """What a 360Giving grant arrived with that an award row has no column for: its own identifier,
 currency and amount as stated, dates as written (a date-time stays one), planned dates and duration,
-the funder's org id, the location's code, when the publisher last changed it and where they
-published it. Kept in `register/grant_details.csv`, one row per imported award (a file a person can
-read in a diff), and written back unchanged on export, so a grant leaves as it came.
+the funder's org id, the location's code, when the publisher last changed it, where they published
+it and its classifications (any vocabulary, as compact JSON text). Kept in
+`register/grant_details.csv`, one row per imported award (a file a person can read in a diff), and
+written back unchanged on export, so a grant leaves as it came.
 
 Amounts in another currency are kept here in that currency and never reach a GBP total.
 """
@@ -16,11 +17,12 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from pccspend import classifications
 from pccspend.paths import GRANT_DETAILS_CSV
 
 COLUMNS = ("award_id", "identifier", "currency", "amount", "award_date", "planned_start", "planned_end",
            "planned_months", "funder_org_id", "location_code", "location_code_type", "last_modified",
-           "data_source")
+           "data_source", "classifications")
 # Detail column -> the 360Giving field it keeps (pccspend/giving360.py FIELDS).
 FROM_360 = {"identifier": "identifier", "currency": "currency", "amount": "amount_awarded",
             "award_date": "award_date", "planned_start": "planned_start", "planned_end": "planned_end",
@@ -47,10 +49,11 @@ def _iso(value, parsed) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
-def of_grant(award_id: str, record: dict, dates: dict) -> dict:
+def of_grant(award_id: str, record: dict, dates: dict, classified: list[dict] = ()) -> dict:
     """The details row of one imported grant (`record`: its 360Giving fields; `dates`: the dates
-    read from them, for those not written in ISO form)."""
+    read from them, for those not written in ISO form; `classified`: its classifications, read)."""
     row = {column: _text(record.get(field)) for column, field in FROM_360.items()}
+    row["classifications"] = classifications.to_text(list(classified))
     row["award_id"] = award_id
     row["currency"] = (row["currency"] or "").upper() or None
     if row["amount"] is not None:
@@ -58,7 +61,7 @@ def of_grant(award_id: str, record: dict, dates: dict) -> dict:
             row["amount"] = _text(Decimal(str(record.get("amount_awarded")).replace(",", "").strip()))
         except (InvalidOperation, ValueError):
             row["amount"] = None
-    for name in ("award_date", "planned_start", "planned_end"):
+    for name in ("award_date", "planned_start", "planned_end", "last_modified"):
         row[name] = _iso(record.get(name), dates.get(name))
     months = row["planned_months"]
     if months and re.fullmatch(r"\d{1,3}(\.0+)?", months):
@@ -72,8 +75,8 @@ def _check(test, error: str) -> pa.Check:
 
 
 def schema(award_ids: list[str]) -> pa.DataFrameSchema:
-    def col(required: bool, *checks):
-        return pa.Column(str, checks=list(checks), nullable=not required)
+    def col(required: bool, *checks, present: bool = True):
+        return pa.Column(str, checks=list(checks), nullable=not required, required=present)
 
     return pa.DataFrameSchema({
         "award_id": col(True, _check(lambda c: c.is_in(award_ids), "award_id must name a row of awards.csv")),
@@ -89,6 +92,12 @@ def schema(award_ids: list[str]) -> pa.DataFrameSchema:
         "location_code_type": col(False),
         "last_modified": col(False, _check(lambda c: c.str.contains(DATE_OR_TIME), "an ISO date or date-time")),
         "data_source": col(False, _check(lambda c: c.str.contains(r"^https?://\S+$"), "a URL (http:// or https://)")),
+        # A file written before grants kept their classifications has no such column; the next
+        # import that touches it writes one.
+        "classifications": col(False, _check(
+            lambda c: c.map_elements(classifications.is_valid_text, return_dtype=pl.Boolean),
+            "a JSON list of classifications, e.g. [{\"vocabulary\":\"UKCAT\",\"code\":\"CJ105\"}]"),
+            present=False),
     }, strict=True)
 
 

@@ -1,5 +1,5 @@
 """Reading import files as rows, streaming: CSV, XLSX (first sheet, or one named `grants`) and
-360Giving JSON packages; and reading one cell's text, amount or date.
+360Giving JSON packages (cells are read by pccspend/cells.py).
 
 Each row comes with the spreadsheet row number (header = row 1; for JSON, the grant's place in
 the list) and any problems found in its cells. A file that cannot be read on raises FileBroken
@@ -10,31 +10,25 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
+from pccspend import column_maps
+from pccspend.column_maps import ColumnMap
 from pccspend.giving360 import (
     REQUIRED, flat_fields, flat_title, is_360_field, json_label, json_record, looks_like_360, title_key,
 )
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
 from pccspend.textfiles import NotText, csv_encoding, json_position
-from pccspend.tabular import FORMULA_START
 from pccspend.validate import Problem
 
 SNIFF_BYTES = 64 * 1024
 # The register's layout: these must be columns of the file; area may come from --area instead.
 REGISTER_REQUIRED = ("award_id", "funder", "financial_year", "service", "mechanism", "status")
-
-AMOUNT_TEXT = re.compile(r"^£?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-AMOUNT_RULE = "amount must be a number >= 0 with at most 2 decimals, e.g. 2266 or 3028.63"
-DATE_RULE = "date must be YYYY-MM-DD (or a full date-time, or DD/MM/YYYY)"
+MAP_HINT = ("map one of the file's columns to it, or give one value for every row (the Import page's column "
+            "step, or --map \"Their column=register_column\" / --set column=value)")
 
 
 class FileBroken(Exception):
@@ -43,100 +37,6 @@ class FileBroken(Exception):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(str(problem))
-
-
-class NotScalar(Exception):
-    pass
-
-
-# -- cell values -------------------------------------------------------------------------------
-
-def clean(value) -> str | None:
-    """Cell text as the register keeps it: trimmed, our own formula guard undone, empty -> None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    elif isinstance(value, dt.date):
-        text = value.isoformat()
-    elif isinstance(value, float):
-        text = repr(value)
-    elif isinstance(value, (int, Decimal, str)):
-        text = str(value)
-    else:
-        raise NotScalar
-    # One kind of line break: the register's CSV ends rows with \n, and a lone \r in a cell
-    # would read back as a row break.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    # Our exports prefix formula-looking text with an apostrophe (tabular.neutralise); undo it.
-    if len(text) >= 2 and text[0] == "'" and text[1] in "".join(FORMULA_START):
-        text = text[1:].strip()
-    return text or None
-
-
-def parse_amount(value) -> Decimal | None:
-    """Pounds (and pence) as Decimal(…, 2 places); None when empty. Raises ValueError(rule)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(AMOUNT_RULE)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(AMOUNT_RULE)
-        d = Decimal(repr(value))
-        # A spreadsheet's binary float (0.1 + 0.2) may carry noise far below a penny.
-        if abs(d - d.quantize(Decimal("0.01"))) < Decimal("0.000001"):
-            d = d.quantize(Decimal("0.01"))
-    elif isinstance(value, (int, Decimal)):
-        d = Decimal(value)
-        if not d.is_finite():
-            raise ValueError(AMOUNT_RULE)
-    else:
-        text = str(value).strip()
-        negative = text.startswith("-")
-        m = AMOUNT_TEXT.match(text.lstrip("-").strip())
-        if not m:
-            raise ValueError(AMOUNT_RULE)
-        d = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
-        if negative and d:
-            raise ValueError("amount must be >= 0")
-    if d < 0:
-        raise ValueError("amount must be >= 0")
-    if d != d.quantize(Decimal("0.01")):
-        raise ValueError(AMOUNT_RULE)
-    if d >= Decimal("1e12"):
-        raise ValueError("amount must be below £1,000,000,000,000")
-    return d.quantize(Decimal("0.01"))
-
-
-def parse_date(value) -> dt.date | None:
-    """A date from a date cell or text (YYYY-MM-DD, ISO date-time, DD/MM/YYYY). Raises ValueError."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                day = dt.date.fromisoformat(text)
-            elif DATE_TIME.match(text):
-                day = dt.datetime.fromisoformat(text).date()
-            elif m := UK_DATE.match(text):
-                day = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            else:
-                raise ValueError(DATE_RULE)
-        except ValueError:
-            raise ValueError(DATE_RULE) from None
-    else:
-        raise ValueError(DATE_RULE)
-    if not 1900 <= day.year <= 2099:
-        raise ValueError("date must fall between 1900 and 2099")
-    return day
 
 
 # -- reading files -----------------------------------------------------------------------------
@@ -153,6 +53,14 @@ class Table:
     ignored: list[str] = field(default_factory=list)
     position: Callable[[], int] = lambda: 0  # bytes read so far, for progress (0: unknown)
     notices: list[str] = field(default_factory=list)  # how the file was read, when it needed a decision
+    header: list[str] = field(default_factory=list)  # the file's column titles (flat files)
+    fixed: dict[str, str] = field(default_factory=dict)  # register column -> one value for every row
+    column_map: ColumnMap | None = None  # the map the columns were read through, if any
+
+    def record(self, cells: list) -> dict:
+        """One row's cells as {field: value}, with the values a column map gives every row."""
+        out = {f: (cells[i] if i < len(cells) else None) for f, i in self.index.items()}
+        return out | self.fixed if self.fixed else out
 
     def label(self, name: str) -> str:
         if name in self.columns:
@@ -172,14 +80,21 @@ def fail(file: str, rule: str, row: int | None = None, column: str | None = None
     return FileBroken(Problem(file, row, column, None, rule))
 
 
-def open_table(path: Path, name: str) -> Table:
-    """Recognise the file (XLSX, JSON or CSV; 360Giving or register layout). Raises FileBroken."""
+# How a caller chooses a column map once the header is known: (header, looks like 360Giving) -> map,
+# None to recognise the layout by its titles, or PEEK for the header and rows as they are.
+Pick = Callable[[list[str], bool], "ColumnMap | object | None"]
+PEEK = object()
+
+
+def open_table(path: Path, name: str, pick: Pick | None = None) -> Table:
+    """Recognise the file (XLSX, JSON or CSV; 360Giving, the register's layout, or a column map's).
+    Raises FileBroken."""
     with open(path, "rb") as fh:
         head = fh.read(SNIFF_BYTES)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise fail(name, "empty file: expected a header row (CSV, XLSX) or a 360Giving JSON package")
     if head.startswith(b"PK\x03\x04"):
-        return _xlsx_table(path, name)
+        return _xlsx_table(path, name, pick)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise fail(name, "an old Excel (.xls) workbook: save it as .xlsx or CSV UTF-8 and import that")
     if b"\x00" in head:
@@ -194,7 +109,7 @@ def open_table(path: Path, name: str) -> Table:
         encoding, notice = csv_encoding(path)
     except NotText as exc:
         raise fail(name, str(exc)) from None
-    table = _csv_table(path, name, encoding)
+    table = _csv_table(path, name, encoding, pick)
     if notice:
         table.notices.append(notice)
     return table
@@ -205,7 +120,24 @@ def _decode_prefix(head: bytes) -> None:
     codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
 
 
-def _layout(header: list[str], name: str, fmt: str) -> Table:
+def peek(path: Path, name: str, rows: int = 3) -> tuple[list[str], list[dict[str, object]]]:
+    """A flat file's column titles and first rows as they are (for a person mapping its columns);
+    a JSON file has no columns to map: ([], [])."""
+    table = open_table(path, name, pick=lambda _header, _is_360: PEEK)
+    if table.layout != "peek":
+        return [], []
+    sample = []
+    try:
+        for _row, record, _errs in table.rows:
+            sample.append({table.header[int(i)]: v for i, v in record.items() if table.header[int(i)]})
+            if len(sample) >= rows:
+                break
+    finally:
+        table.rows.close()
+    return table.header, sample
+
+
+def _layout(header: list[str], name: str, fmt: str, pick: Pick | None = None) -> Table:
     seen: dict[str, int] = {}
     for i, title in enumerate(header):
         key = title_key(title)
@@ -214,7 +146,20 @@ def _layout(header: list[str], name: str, fmt: str) -> Table:
                         row=1, column=title.strip())
         seen[key] = i
     labels = [h.strip() for h in header]
-    if looks_like_360(header):
+    is_360 = looks_like_360(header)
+    colmap = pick(labels, is_360) if pick else None
+    fixed: dict[str, str] = {}
+    if colmap is PEEK:
+        return Table("peek", fmt, {}, {str(i): i for i in range(len(labels))}, header=labels)
+    if colmap is not None:
+        found, problems = column_maps.resolve(colmap, labels, name)
+        layout, fixed = "register", dict(colmap.values)
+        columns = {c: labels[i] for c, i in found.items()} | {c: f"{c} (set for every row)" for c in fixed}
+        missing = [c for c in REGISTER_REQUIRED if c not in found and c not in fixed]
+        if problems or missing:
+            raise FileBrokenMany(problems + [Problem(name, 1, c, None, f"required column is missing: {MAP_HINT}")
+                                             for c in missing])
+    elif is_360:
         found = flat_fields(header)
         missing = [flat_title(f) for f in REQUIRED if f not in found]
         layout = "360Giving"
@@ -226,24 +171,24 @@ def _layout(header: list[str], name: str, fmt: str) -> Table:
         found = {h.casefold(): i for i, h in enumerate(labels)
                  if h.casefold() in AWARD_COLUMNS and h.casefold() not in not_read}
         missing = [c for c in REGISTER_REQUIRED if c not in found]
+        missing_rule = f"required column is missing: {MAP_HINT}"
         layout = "register"
         columns = {c: labels[i] for c, i in found.items()}
     else:
         raise fail(name, "unrecognised columns: expected 360Giving column titles (Identifier, Title, "
                           "Currency, Amount Awarded, Award Date, ...) or the register's (award_id, "
-                          "financial_year, ...)", row=1)
-    if missing:
-        raise FileBrokenMany([Problem(name, 1, col, None, "required column is missing") for col in missing])
+                          "financial_year, ...); for the office's own spreadsheet, map its columns (the "
+                          "Import page's column step, or --map \"Their column=register_column\")", row=1)
+    if colmap is None and missing:
+        rule = missing_rule if layout == "register" else "required column is missing"
+        raise FileBrokenMany([Problem(name, 1, col, None, rule) for col in missing])
     used = set(found.values())
     ignored = [h for i, h in enumerate(labels) if h and i not in used]
-    return Table(layout, fmt, columns, found, ignored=ignored)
+    return Table(layout, fmt, columns, found, ignored=ignored, header=labels, fixed=fixed,
+                 column_map=colmap if isinstance(colmap, ColumnMap) else None)
 
 
-def _record(index: dict[str, int], cells: list) -> dict:
-    return {f: (cells[i] if i < len(cells) else None) for f, i in index.items()}
-
-
-def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig") -> Table:
+def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig", pick: Pick | None = None) -> Table:
     raw = open(path, "rb")
     text = io.TextIOWrapper(raw, encoding=encoding, newline="")
     reader = csv.reader(text)
@@ -253,7 +198,7 @@ def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig") -> Table:
         raw.close()
         raise fail(name, f"not a readable CSV file: {exc}", row=1) from None
     try:
-        table = _layout(header, name, "CSV")
+        table = _layout(header, name, "CSV", pick)
     except FileBroken:
         raw.close()
         raise
@@ -270,7 +215,7 @@ def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig") -> Table:
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
                     errs.append((f"cell {width + 1}", cells[width][:200],
                                  f"the row has {len(cells)} cells but the header has {width}"))
-                yield row, _record(table.index, cells), errs
+                yield row, table.record(cells), errs
         except UnicodeDecodeError as exc:
             raise fail(name, f"not UTF-8 text ({exc.reason}): save the file as CSV UTF-8", row=row + 1) from None
         except csv.Error as exc:
@@ -283,17 +228,24 @@ def _csv_table(path: Path, name: str, encoding: str = "utf-8-sig") -> Table:
     return table
 
 
-def _xlsx_table(path: Path, name: str) -> Table:
-    import zipfile
-
+def _xlsx_table(path: Path, name: str, pick: Pick | None = None) -> Table:
     import openpyxl
 
+    # A file object, not the path: openpyxl refuses a path without an .xlsx name (an upload's
+    # temporary file has none); read-only mode reads the sheet from it lazily, so it stays open.
+    fh = open(path, "rb")
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+    except Exception as exc:  # zipfile, KeyError, ValueError... and openpyxl's own types for malformed parts
+        fh.close()
         raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})") from None
-    except Exception as exc:  # openpyxl raises its own types for malformed parts
-        raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})") from None
+    wb_close = wb.close
+
+    def close() -> None:
+        wb_close()
+        fh.close()
+
+    wb.close = close
     sheets = [s for s in wb.worksheets if s.title.strip().casefold() == "grants"] or wb.worksheets[:1]
     if not sheets:
         wb.close()
@@ -310,7 +262,7 @@ def _xlsx_table(path: Path, name: str) -> Table:
         raise fail(name, f"sheet {ws.title!r} is empty: expected a header row", row=1)
     header = ["" if c.value is None else str(c.value) for c in first]
     try:
-        table = _layout(header, name, "XLSX")
+        table = _layout(header, name, "XLSX", pick)
     except FileBroken:
         wb.close()
         raise
@@ -333,7 +285,7 @@ def _xlsx_table(path: Path, name: str) -> Table:
                                      "a formula, not a value: paste values before importing"))
                 if len(values) > width and any(v is not None for v in values[width:]):
                     errs.append((f"cell {width + 1}", None, f"a value beyond the header's {width} columns"))
-                yield row, _record(table.index, values), errs
+                yield row, table.record(values), errs
         except Exception as exc:  # a corrupt sheet part
             raise fail(name, f"not a readable XLSX workbook ({type(exc).__name__})", row=done["rows"] + 1) from None
         finally:

@@ -245,3 +245,116 @@ def test_other_currencies_read_british_style_and_never_as_pounds():
     assert apart([]) == ""
     assert apart([("EUR", 2000), ("USD", Decimal("153934"))]) == "plus EUR 2,000 and USD 153,934 not converted"
     assert apart([("AUD", 1), ("EUR", 2), ("USD", 3)]) == "plus AUD 1, EUR 2 and USD 3 not converted"
+
+
+# -- classifications: a theme read from one, and every one a grant arrives with kept ------------------
+
+FOREIGN = {"vocabulary": "https://example.org/x", "code": "A1", "title": "Something of theirs"}
+
+
+def _grant(n: int, classifications: list, **pccspend) -> dict:
+    grant = {"id": f"360G-x-{n}", "title": "Youth diversion project",
+             "description": "Diversion for young people", "currency": "GBP", "amountAwarded": 5000,
+             "awardDate": "2019-05-01",
+             "recipientOrganization": [{"id": "GB-CHC-1234567", "name": "A Charity"}],
+             "fundingOrganization": [{"id": "GB-LAE-TRF", "name": "Trafford Council"}],
+             "classifications": classifications}
+    return {**grant, "pccspend": pccspend} if pccspend else grant
+
+
+def _package(path, *grants) -> object:
+    path.write_text(json.dumps({"grants": list(grants)}), encoding="utf-8")
+    return path
+
+
+def _with_rule(data: DataDir) -> DataDir:
+    """A mapping rule that would call every grant above `communities`: a classification beats it."""
+    (data.register / "import_mapping.csv").write_text(
+        "match_on,pattern,theme,provider_sector,note\nkeyword,diversion,communities,,Diversion work.\n",
+        encoding="utf-8")
+    return data
+
+
+def test_a_theme_classification_sets_the_theme_and_every_classification_is_kept(tmp_path):
+    data = _with_rule(empty_register(tmp_path / "data"))
+    theirs = [{"vocabulary": "pccspend:theme", "code": "victims", "title": "Victims"}, FOREIGN]
+    path = _package(tmp_path / "in.json", _grant(1, theirs), _grant(2, [FOREIGN]))
+    assert import_file(data, path, "Trafford", who=WHO, publish=True).ok
+    themes = {a: r["theme"] for a, r in awards(data).items()}
+    assert themes == {"360G-x-1": "victims", "360G-x-2": "communities"}
+    with open(data.register / "grant_details.csv", newline="", encoding="utf-8") as fh:
+        kept = {r["award_id"]: json.loads(r["classifications"]) for r in csv.DictReader(fh)}
+    assert kept == {"360G-x-1": theirs, "360G-x-2": [FOREIGN]}
+    build(data)
+    package = json.loads(export_bytes(Database(data), Filters(), "360giving-json").content)
+    assert {g["id"]: g["classifications"] for g in package["grants"]} == {
+        "360G-x-1": [theirs[0], {"vocabulary": "UKCAT", "code": "CJ105", "title": "Victim support"}, FOREIGN],
+        "360G-x-2": [{"vocabulary": "pccspend:theme", "code": "communities", "title": "Communities"},
+                     FOREIGN]}
+
+
+@pytest.mark.parametrize("fmt,suffix", [("360giving-json", "json"), ("360giving-csv", "csv"),
+                                        ("360giving-xlsx", "xlsx")])
+def test_classifications_survive_export_and_import_in_every_format(tmp_path, fmt, suffix):
+    first = empty_register(tmp_path / "first")
+    extra = {"vocabulary": "https://example.org/y", "code": "B2", "url": "https://example.org/y/B2"}
+    path = _package(tmp_path / "in.json", _grant(1, [FOREIGN, extra], theme="offenders"),
+                    _grant(2, [FOREIGN]))
+    assert import_file(first, path, "Trafford", who=WHO, publish=True).ok
+    build(first)
+    out = tmp_path / f"grants.{suffix}"
+    out.write_bytes(export_bytes(Database(first), Filters(), fmt).content)
+    if fmt == "360giving-csv":  # a third item and a URL: numbered columns, added where a grant needs them
+        header = next(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+        assert [h for h in header if h.startswith("Classifications:2:")] == [
+            "Classifications:2:Vocabulary", "Classifications:2:Code", "Classifications:2:Title"]
+        assert "Classifications:3:URL" in header
+    second = empty_register(tmp_path / "second")
+    assert import_file(second, out, "Trafford", who=WHO, publish=True).ok
+    build(second)
+
+    def classified(data):
+        package = json.loads(export_bytes(Database(data), Filters(), "360giving-json").content)
+        return {g["id"]: g.get("classifications") for g in package["grants"]}
+
+    assert {a: r["theme"] for a, r in awards(second).items()} == {"360G-x-1": "offenders", "360G-x-2": ""}
+    assert classified(second) == classified(first) == {
+        "360G-x-1": [{"vocabulary": "pccspend:theme", "code": "offenders", "title": "Offenders"},
+                     {"vocabulary": "UKCAT", "code": "CJ101", "title": "Offender support and rehabilitation"},
+                     FOREIGN, extra],
+        "360G-x-2": [FOREIGN]}
+
+
+def test_a_theme_classification_that_disagrees_is_rejected_naming_file_row_column_rule(fresh_data, tmp_path):
+    ours = [{"vocabulary": "pccspend:theme", "code": "victims"}]
+    path = _package(tmp_path / "clash.json", _grant(1, ours, theme="offenders"), _grant(2, [FOREIGN, "A1"]),
+                    _grant(3, [{"vocabulary": "pccspend:theme", "code": "youth"}]))
+    plan = import_file(fresh_data, path, "Trafford", who=WHO, dry_run=True)
+    assert [str(p) for p in plan.problems] == [
+        "clash.json row 1, column classifications[0].code: the pccspend:theme classification says 'victims' "
+        "but pccspend:Theme (JSON: pccspend.theme) says 'offenders': they must agree (value 'victims')",
+        "clash.json row 2, column classifications[1]: a classification must be an object (vocabulary, code, "
+        "title)",
+        "clash.json row 3, column classifications[0].code: a pccspend:theme classification's code must be "
+        "one of: communities, offenders, victims (value 'youth')"]
+    header, rows = trafford_rows()
+    header += ["Classifications:Vocabulary", "Classifications:Code", "pccspend:Theme"]
+    rows = [rows[0] + ["pccspend:theme", "victims", "offenders"]]
+    path = write(tmp_path / "clash.csv", header, rows)
+    plan = import_file(fresh_data, path, "Trafford", who=WHO, dry_run=True)
+    assert [str(p) for p in plan.problems] == [
+        "clash.csv row 2, column Classifications:Code: the pccspend:theme classification says 'victims' "
+        "but pccspend:Theme (JSON: pccspend.theme) says 'offenders': they must agree (value 'victims')"]
+
+
+def test_kept_classifications_that_are_not_a_json_list_are_named(fresh_data):
+    from pccspend.validate import validate_register
+
+    (fresh_data.register / "grant_details.csv").write_text(
+        "award_id,identifier,currency,amount,award_date,planned_start,planned_end,planned_months,funder_org_id,"
+        "location_code,location_code_type,last_modified,data_source,classifications\n"
+        'CAM-BCB170511-VS01,360G-x-1,GBP,1,,,,,,,,,,"[{""vocabulary"":""UKCAT"",""code"":""CJ105""}]"\n'
+        'CAM-BCB170511-VS02,360G-x-2,GBP,1,,,,,,,,,,"{""code"":""CJ105""}"\n')
+    assert [str(p) for p in validate_register(fresh_data)] == [
+        "grant_details.csv row 3, column classifications: a JSON list of classifications, e.g. "
+        '[{"vocabulary":"UKCAT","code":"CJ105"}] (value \'{"code":"CJ105"}\')']

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,16 +45,36 @@ def validator(name: str):
     return cls(schema, registry=registry, format_checker=cls.FORMAT_CHECKER)
 
 
+def _classification_titles() -> dict[str, str]:
+    """The schema's own titles of a Classification's fields (`Code` -> code), as flatten-tool
+    compares them: spaces out, case aside."""
+    grant = json.loads((SCHEMAS / "360-giving-schema.json").read_text())
+    fields = grant["$defs"]["Classification"]["properties"]
+    return {spec["title"].replace(" ", "").casefold(): name for name, spec in fields.items()}
+
+
+# `Classifications:Code` (the first item) and `Classifications:1:Code` (numbered: further items)
+NUMBERED = re.compile(r"^classifications:(?:(\d+):)?(.+)$")
+
+
 def unflatten(row: dict) -> dict:
     """A flat row (column title -> text) as the JSON grant it stands for, as 360Giving's flatten-tool
-    does: each title is a path; numbers where the schema wants numbers; empty cells left out."""
+    does: each title is a path, a number in it an item of a list (an unnumbered one an item of its
+    own, first); numbers where the schema wants numbers; empty cells left out."""
     by_title = {title_key(title): (field, path) for field, (title, path) in FIELDS.items()}
     extension_titles = {title_key(title): key for title, key in (*EXTENSION.values(), *EXPORT_ONLY.values())}
+    classification_titles = _classification_titles()
     grant: dict = {}
+    items: dict[int, dict] = {}
     for title, value in row.items():
         if value in (None, ""):
             continue
         key = title_key(title)
+        if m := NUMBERED.match(key):
+            name = m.group(2).replace(" ", "")
+            item = items.setdefault(-1 if m.group(1) is None else int(m.group(1)), {})
+            item[classification_titles.get(name, name)] = value
+            continue
         if key in extension_titles:
             grant.setdefault(EXTENSION_KEY, {})[extension_titles[key]] = value
             continue
@@ -68,6 +89,8 @@ def unflatten(row: dict) -> dict:
             elif not isinstance(part, int):
                 node = node.setdefault(part, {})
         node[path[-1]] = value
+    if items:
+        grant["classifications"] = [items[n] for n in sorted(items)]
     return grant
 
 

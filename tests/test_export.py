@@ -68,6 +68,9 @@ def test_360giving_csv_has_the_standards_fields_and_only_published_awards(db, bu
         "Funding Org:Identifier": "360G-pccspend-org-cambridgeshire-police-and-crime-commissioner",
         "Funding Org:Name": "Cambridgeshire Police and Crime Commissioner", "Grant Programme:Title": "",
         "Last Modified": "", "Data Source": "",
+        # No theme, so no classification; the columns are there for the awards that have one.
+        "Classifications:Vocabulary": "", "Classifications:Code": "", "Classifications:Title": "",
+        "Classifications:1:Vocabulary": "", "Classifications:1:Code": "", "Classifications:1:Title": "",
         "pccspend:Award ID": "CAM-BCB150714-01", "pccspend:Commitment ID": "", "pccspend:Theme": "",
         "pccspend:Plan Priority": "", "pccspend:Provider Sector": "local authority", "pccspend:Amount Note": "",
         "pccspend:Mechanism": "grant", "pccspend:Status": "committed", "pccspend:Decision Ref": "",
@@ -77,6 +80,37 @@ def test_360giving_csv_has_the_standards_fields_and_only_published_awards(db, bu
         "pccspend:Source": "Creation of a Substance Misuse 'Innovation Fund' in Peterborough",
         "pccspend:Source Locator": "Paragraph 2.2 (repeated in 5.2)",
     }
+
+
+THEMED = {
+    "CAM-BCB170511-VS01": [{"vocabulary": "pccspend:theme", "code": "victims", "title": "Victims"},
+                           {"vocabulary": "UKCAT", "code": "CJ105", "title": "Victim support"}],
+    "CAM-BCB170511-CDRG-O01": [{"vocabulary": "pccspend:theme", "code": "offenders", "title": "Offenders"},
+                               {"vocabulary": "UKCAT", "code": "CJ101",
+                                "title": "Offender support and rehabilitation"}],
+    # No UKCAT code fits community safety as a whole, so none is given.
+    "CAM-BCB170511-CDRG-C01": [{"vocabulary": "pccspend:theme", "code": "communities",
+                                "title": "Communities"}],
+}
+
+
+def test_themes_travel_as_classifications_in_every_format(db):
+    grants = json.loads(export_bytes(db, Filters(), "360giving-json").content)["grants"]
+    by_award = {g["pccspend"]["awardId"]: g for g in grants}
+    assert {a: by_award[a]["classifications"] for a in THEMED} == THEMED
+    assert "classifications" not in by_award["CAM-BCB150714-01"]  # no theme stated
+    rows = {r["pccspend:Award ID"]: r for r in csv_rows(export_bytes(db, Filters(), "360giving-csv").content)}
+    titles = [f"Classifications:{n}{k}" for n in ("", "1:") for k in ("Vocabulary", "Code", "Title")]
+    flat = {a: [rows[a][t] for t in titles] for a in THEMED}
+    assert flat == {
+        "CAM-BCB170511-VS01": ["pccspend:theme", "victims", "Victims", "UKCAT", "CJ105", "Victim support"],
+        "CAM-BCB170511-CDRG-O01": ["pccspend:theme", "offenders", "Offenders", "UKCAT", "CJ101",
+                                   "Offender support and rehabilitation"],
+        "CAM-BCB170511-CDRG-C01": ["pccspend:theme", "communities", "Communities", "", "", ""],
+    }
+    book = openpyxl.load_workbook(io.BytesIO(export_bytes(db, Filters(), "360giving-xlsx").content))
+    header = [c.value for c in next(book["grants"].iter_rows(max_row=1))]
+    assert header == flat_columns()
 
 
 def test_an_award_without_a_decision_date_is_dated_by_its_document(fresh_data):
@@ -110,9 +144,16 @@ def test_round_trip_through_360giving_gives_the_same_awards_and_totals(db, tmp_p
         return frame.group_by("area", "financial_year").agg(pl.col("amount_gbp").sum()).sort("area", "financial_year").rows()
 
     assert totals(again) == totals(original)
+    # The same classifications leave the second register as left the first (the theme and UKCAT code).
+    assert _classified(Database(empty)) == _classified(db)
     # The only money not carried: the three awards the documents give no recipient for.
     everything = db.query("awards", Filters())["amount_gbp"].sum()
     assert again["amount_gbp"].sum() == everything - Decimal("67000") - Decimal("15000") - Decimal("131073")
+
+
+def _classified(db) -> dict:
+    grants = json.loads(export_bytes(db, Filters(), "360giving-json").content)["grants"]
+    return {g["id"]: g.get("classifications") for g in grants}
 
 
 def test_round_trip_through_the_registers_xlsx_keeps_every_published_award(db, tmp_path):

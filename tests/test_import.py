@@ -28,7 +28,7 @@ from pccspend.importing import (
     ImportRefused, apply_import, import_file, plan_import, problem_rows, report_lines,
 )
 from pccspend.paths import PROJECT_ROOT, DataDir
-from pccspend.reading import AMOUNT_RULE, DATE_RULE
+from pccspend.cells import AMOUNT_RULE, DATE_RULE
 from pccspend.register import AWARD_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
 from pccspend.validate import Problem
 from tests.conftest import WHO
@@ -298,7 +298,9 @@ BAD_FILES = {
     "unknown.csv": (lambda: b"name,money\nA,1\n", [
         Problem("unknown.csv", 1, None, None,
                 "unrecognised columns: expected 360Giving column titles (Identifier, Title, Currency, Amount "
-                "Awarded, Award Date, ...) or the register's (award_id, financial_year, ...)"),
+                "Awarded, Award Date, ...) or the register's (award_id, financial_year, ...); for the office's own "
+                "spreadsheet, map its columns (the Import page's column step, or --map \"Their "
+                "column=register_column\")"),
     ]),
     "no-grants.json": (lambda: b'{"title": "a package without grants"}', [
         Problem("no-grants.json", None, None, None, 'no grants: expected a 360Giving package {"grants": [...]}'),

@@ -13,10 +13,11 @@ from pccspend import audit
 from pccspend.access import Person, require
 from pccspend.atomic import finish_replace, replace_files
 from pccspend.build import build
+from pccspend.column_maps import ColumnMap
 from pccspend.edits import register_lock
 from pccspend.importing.plan import ImportPlan, Progress, plan_import, size_refusal
 from pccspend.register import register_digest
-from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
 from pccspend.validate import Problem
 
 
@@ -46,7 +47,7 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         if register_digest(data) != plan.register_digest:
             raise ImportRefused("the register changed since this import was planned; plan it again")
         data.register.mkdir(parents=True, exist_ok=True)
-        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV]
+        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV, COLUMN_MAPS_CSV]
         replace_files(data.root, plan.staging / "register", data.register,
                       sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
         progress("register updated; rebuilding")
@@ -57,27 +58,29 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
                      counts={"added": plan.added, "changed": plan.changed, "unchanged": plan.unchanged},
                      before=plan.register_digest, after=register_digest(data),
                      details={"file": plan.file_name, "file_sha256": plan.sha256, "area": plan.area,
-                              "published": bool(plan.published_by)})
+                              "published": bool(plan.published_by),
+                              "column_map": plan.column_map.pairs() if plan.column_map else None,
+                              "column_map_remembered": plan.map_remembered})
         return info
 
 
 def import_file(data: DataDir, path: Path, area: str | None = None, *, who: Person, dry_run: bool = False,
                 name: str | None = None, progress: Progress = lambda _m: None,
-                publish: bool = False) -> ImportPlan:
+                publish: bool = False, column_map: ColumnMap | None = None) -> ImportPlan:
     """Plan an import and, unless `dry_run` or anything was rejected, apply it as `who` (an
     editor; `publish`: the new awards are published, recorded as decided by them, a publisher)."""
     require(who, "import", data)  # a dry run reads held-back rows to compare with
     if publish:
         require(who, "decide", data)
     with plan_import(data, path, area, name=name, progress=progress,
-                     publish_as=who.name if publish else None) as plan:
+                     publish_as=who.name if publish else None, column_map=column_map) as plan:
         if not dry_run and plan.ok:
             apply_import(data, plan, progress, who=who)
     return plan
 
 
 def import_upload(data: DataDir, name: str, content: bytes, area: str | None = None, *, who: Person,
-                  dry_run: bool = True, publish: bool = False) -> ImportPlan:
+                  dry_run: bool = True, publish: bool = False, column_map: ColumnMap | None = None) -> ImportPlan:
     """`import_file` for bytes (an upload): written to a private temporary file first."""
     if refusal := size_refusal(len(content)):
         plan = ImportPlan(file_name=Path(name).name or "upload")
@@ -86,4 +89,5 @@ def import_upload(data: DataDir, name: str, content: bytes, area: str | None = N
     with tempfile.TemporaryDirectory(prefix="pccspend-upload-") as tmp:
         path = Path(tmp) / "upload"
         path.write_bytes(content)
-        return import_file(data, path, area, who=who, dry_run=dry_run, name=name, publish=publish)
+        return import_file(data, path, area, who=who, dry_run=dry_run, name=name, publish=publish,
+                           column_map=column_map)

@@ -22,18 +22,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-from pccspend import grant_details
+from pccspend import column_maps, grant_details
+from pccspend.column_maps import ColumnMap
 from pccspend.atomic import finish_replace
+from pccspend.importing.stage import read_rows, stage
 from pccspend.importing.rows import (
     DETAILS, MAX_LISTED, Noted, _award_rules, _Context, _first_per_column, _from_360, _from_register, _label,
 )
 from pccspend.mapping import load_rules
-from pccspend.paths import AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
-from pccspend.reading import FileBroken, FileBrokenMany, Table, fail, open_table
-from pccspend.register import (
-    AWARD_COLUMNS, FUNDING_STREAM_COLUMNS, PUBLICATION_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS, funding_streams, register_digest,
-)
-from pccspend.validate import Problem, validate_register
+from pccspend.paths import AWARDS_CSV, DataDir
+from pccspend.reading import FileBroken, FileBrokenMany, fail, open_table
+from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, funding_streams, register_digest
+from pccspend.validate import Problem
 
 Progress = Callable[[str], None]
 PROGRESS_EVERY = 20_000
@@ -85,6 +85,7 @@ class ImportPlan:
                              "identifier_space", "uk_date", "ambiguous_date")})
     read_as: list[str] = field(default_factory=list)  # decisions taken to read the file (its encoding)
     detailed: set[str] = field(default_factory=set)  # awards whose grant_details.csv row this import writes
+    detail_rows: array.array = field(default_factory=lambda: array.array("q"))  # the file's row of each, in order
     new_streams: dict[str, str] = field(default_factory=dict)
     gbp_by_year: dict[str, Decimal] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
@@ -93,6 +94,10 @@ class ImportPlan:
     staging: Path | None = None
     staged_files: list[str] = field(default_factory=list)
     published_by: str | None = None  # new awards published on import by this person (else drafts)
+    column_map: ColumnMap | None = None  # the map the file's columns were read through
+    map_layout: str = ""  # the file's layout (column_maps.layout_key)
+    map_given: bool = False  # given for this import (else remembered for the layout)
+    map_remembered: bool = False  # this import writes the map to column_maps.csv
 
     @property
     def ok(self) -> bool:
@@ -127,14 +132,6 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    if not path.exists():
-        return [], []
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    return (rows[0], rows[1:]) if rows else ([], [])
-
-
 def _blank(v: str | None) -> str | None:
     return v if v not in ("", None) else None
 
@@ -145,17 +142,19 @@ def _comparable(row: dict) -> tuple:
 
 def plan_import(data: DataDir, path: Path, area: str | None = None, *, name: str | None = None,
                 progress: Progress = lambda _m: None, today: dt.date | None = None,
-                publish_as: str | None = None) -> ImportPlan:
+                publish_as: str | None = None, column_map: ColumnMap | None = None) -> ImportPlan:
     """Read `path` and stage the register it would make; nothing in `data` changes.
 
     New awards land as drafts, or published when `publish_as` names who decided so; an award
-    already in the register keeps its publication decision (decisions are made on review)."""
+    already in the register keeps its publication decision (decisions are made on review).
+    `column_map`: how the office's own spreadsheet's columns fill the register's (else the one
+    remembered for the file's layout, if any); remembered when the import is applied."""
     path = Path(path)
     name = re.sub(r"[\x00-\x1f\x7f]+", " ", Path(name or path.name).name).strip() or "upload"
     area = area.strip() if area and area.strip() else None
     plan = ImportPlan(file_name=name, area=area, published_by=publish_as)
     try:
-        _plan(plan, data, path, name, area, progress, today or dt.date.today())
+        _plan(plan, data, path, name, area, progress, today or dt.date.today(), column_map)
     except FileBrokenMany as exc:
         for problem in exc.problems:
             plan.reject(problem)
@@ -170,7 +169,7 @@ def plan_import(data: DataDir, path: Path, area: str | None = None, *, name: str
 
 
 def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress: Progress,
-          today: dt.date) -> None:
+          today: dt.date, column_map: ColumnMap | None) -> None:
     if not path.is_file():
         raise fail(name, "file not found")
     size = path.stat().st_size
@@ -181,15 +180,25 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
     plan.sha256 = file_sha256(path)
     finish_replace(data.root)  # plan against a whole register, never one a crash left half-replaced
     rules, rule_problems = load_rules(data)
-    if rule_problems:
-        raise FileBrokenMany(rule_problems)
+    maps, map_problems = column_maps.load(data)
+    if rule_problems or map_problems:
+        raise FileBrokenMany(rule_problems + map_problems)
     plan.register_digest = register_digest(data)
-    table = open_table(path, name)
+
+    def pick(header: list[str], is_360: bool) -> ColumnMap | None:
+        plan.map_layout = column_maps.layout_key(header)
+        return column_map if column_map is not None else None if is_360 else maps.get(plan.map_layout)
+
+    table = open_table(path, name, pick)
+    plan.column_map, plan.map_given = table.column_map, column_map is not None
+    # Remembered when it says more than the register's own column names do, and is new for the layout.
+    plan.map_remembered = bool(plan.map_given and not column_map.plain()
+                               and not column_map.same(maps.get(plan.map_layout)))
     plan.layout = f"{table.layout} {table.fmt}"
     plan.ignored_columns = table.ignored
     plan.read_as = table.notices
 
-    header, existing_rows = _read_rows(data.register / AWARDS_CSV)
+    header, existing_rows = read_rows(data.register / AWARDS_CSV)
     header = header or list(AWARD_COLUMNS)
     existing, decided = {}, {}
     for r in existing_rows:
@@ -259,6 +268,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
             if details and (old is None or old != _comparable(award)):
                 details_writer.writerow(details)
                 plan.detailed.add(award_id)
+                plan.detail_rows.append(row)
             if old is None:
                 plan.added += 1
                 writer.writerow(award)
@@ -296,98 +306,9 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
         "url": None,
         "reference": f"sha256 {plan.sha256}",
     }
-    _stage(plan, data, header, changed, spool_path, added_rows, table, progress)
+    stage(plan, data, header, changed, spool_path, added_rows, table, progress)
 
 
 def _publisher(funders: Counter) -> str:
     names = [n for n, _ in funders.most_common()]
     return "; ".join(names[:3]) + (f" and {len(names) - 3} others" if len(names) > 3 else "")
-
-
-def _write_csv(path: Path, header: list[str], rows) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def _stage(plan: ImportPlan, data: DataDir, header: list[str], changed: dict, spool_path: Path,
-           added_rows: array.array, table: Table, progress: Progress) -> None:
-    """Write the new register into the staging folder and validate it as a whole."""
-    progress("staging the new register")
-    stage = plan.staging
-    reg = stage / "register"
-    reg.mkdir()
-    if data.reference.exists():
-        os.symlink(os.path.relpath(data.reference, stage), stage / "reference")
-    row_of: dict[int, int] = {}  # staged awards.csv row -> import row (for changed rows)
-    staged_awards = reg / AWARDS_CSV
-    with open(staged_awards, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        n = 1
-        src = data.register / AWARDS_CSV
-        if src.exists():
-            with open(src, newline="", encoding="utf-8") as fh:
-                reader = csv.reader(fh)
-                next(reader, None)
-                id_at = header.index("award_id") if "award_id" in header else 0
-                for cells in reader:
-                    n += 1
-                    new = changed.get(cells[id_at]) if len(cells) > id_at else None
-                    if new:
-                        row_of[n] = new[1]
-                        cells = ["" if new[0].get(c) is None else new[0][c] for c in header]
-                    writer.writerow(cells)
-        existing_count = n
-        with open(spool_path, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            for award in reader:
-                writer.writerow([award.get(c, "") for c in header])
-    plan.staged_files.append(AWARDS_CSV)
-
-    s_header, s_rows = _read_rows(data.register / SOURCES_CSV)
-    s_header = s_header or list(SOURCE_COLUMNS)
-    if not any(r and r[s_header.index("source_id")] == plan.source["source_id"] for r in s_rows):
-        s_rows.append(["" if plan.source.get(c) is None else plan.source[c] for c in s_header])
-        plan.staged_files.append(SOURCES_CSV)
-    _write_csv(reg / SOURCES_CSV, s_header, s_rows)
-
-    totals = data.register / TOTALS_CSV
-    if totals.exists():
-        shutil.copyfile(totals, reg / TOTALS_CSV)
-    else:
-        _write_csv(reg / TOTALS_CSV, TOTAL_COLUMNS, [])
-        plan.staged_files.append(TOTALS_CSV)
-
-    details_file = data.register / GRANT_DETAILS_CSV
-    if plan.detailed or details_file.exists():
-        d_header, d_rows = _read_rows(details_file)
-        d_header = d_header or list(grant_details.COLUMNS)
-        id_at = d_header.index("award_id") if "award_id" in d_header else 0
-        kept = [r for r in d_rows if r and r[id_at] not in plan.detailed]  # an award's new details replace its old
-        _, new_rows = _read_rows(stage / "details.csv")
-        _write_csv(reg / GRANT_DETAILS_CSV, d_header, kept + new_rows)
-        if plan.detailed:
-            plan.staged_files.append(GRANT_DETAILS_CSV)
-
-    streams_file = data.register / FUNDING_STREAMS_CSV
-    f_header, f_rows = _read_rows(streams_file)
-    f_header = f_header or list(FUNDING_STREAM_COLUMNS)
-    if plan.new_streams or streams_file.exists():
-        f_rows += [[s, d] for s, d in plan.new_streams.items()]
-        _write_csv(reg / FUNDING_STREAMS_CSV, f_header, f_rows)
-        if plan.new_streams:
-            plan.staged_files.append(FUNDING_STREAMS_CSV)
-
-    progress("validating the new register")
-    for p in validate_register(DataDir(stage)):
-        if p.file == AWARDS_CSV and p.row and p.row > existing_count:
-            index = p.row - existing_count - 1
-            row = added_rows[index] if index < len(added_rows) else None
-            plan.reject(Problem(plan.file_name, row, _label(table, p.column, {}) if p.column else None, p.value, p.rule))
-        elif p.file == AWARDS_CSV and p.row in row_of:
-            plan.reject(Problem(plan.file_name, row_of[p.row], _label(table, p.column, {}) if p.column else None,
-                                p.value, p.rule))
-        else:
-            plan.reject(Problem(p.file, p.row, p.column, p.value, f"{p.rule} (in the register after this import)"))

@@ -5,12 +5,25 @@ from __future__ import annotations
 from pccspend.importing.plan import ImportPlan
 from pccspend.importing.rows import Noted
 from pccspend.money import gbp
-from pccspend.paths import FUNDING_STREAMS_CSV
+from pccspend.paths import COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV
 
 
 def _rows_text(noted: Noted) -> str:
     shown = ", ".join(map(str, noted.rows[:20]))
     return shown + (", ..." if noted.count > 20 else "")
+
+
+def _map_lines(plan: ImportPlan, applied: bool) -> list[str]:
+    """Which column map the file was read through, and whether this import remembers it."""
+    lines = []
+    if plan.column_map and not plan.column_map.plain():
+        origin = ("the column map given" if plan.map_given else
+                  f"the column map remembered for this layout (first given for {plan.column_map.file})")
+        lines.append(f"columns read through {origin}: {plan.column_map.describe()}")
+        if plan.map_remembered and plan.ok:
+            lines.append("the map is " + ("now remembered" if applied else "remembered on import")
+                         + f" for files with these columns ({COLUMN_MAPS_CSV}, layout {plan.map_layout})")
+    return lines
 
 
 def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
@@ -20,12 +33,14 @@ def report_lines(plan: ImportPlan, *, applied: bool = False) -> list[str]:
     if not plan.ok:
         lines.append(f"REJECTED: {plan.problem_count:,} problem(s) in {max(plan.rejected_rows, 1):,} row(s); "
                      "nothing was imported and the register is untouched.")
+        lines += _map_lines(plan, applied)
         lines += [f"  {p}" for p in plan.problems]
         if plan.problem_count > len(plan.problems):
             lines.append(f"  ... and {plan.problem_count - len(plan.problems):,} more")
         return lines
     verb = ("added", "changed") if applied else ("would add", "would change")
     lines.append(f"{verb[0]} {plan.added:,}, {verb[1]} {plan.changed:,}, unchanged {plan.unchanged:,}, rejected 0")
+    lines += _map_lines(plan, applied)
     if plan.added:
         lines.append(f"the {plan.added:,} new award(s) "
                      + (f"are published on import, decided by {plan.published_by}" if plan.published_by else

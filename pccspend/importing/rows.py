@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from pccspend import grant_details, vocab
+from pccspend import classifications, grant_details, vocab
 from pccspend.fy import fy_of_date, is_financial_year
 from pccspend.giving360 import REQUIRED
 from pccspend.mapping import lookup
-from pccspend.reading import UK_DATE, NotScalar, Table, clean, parse_amount, parse_date
+from pccspend.cells import UK_DATE, NotScalar, clean, parse_amount, parse_date, parse_moment
+from pccspend.reading import Table
 from pccspend.register import AWARD_COLUMNS
 from pccspend.validate import ID_RE, ORG_ID_RE
 
@@ -88,7 +89,9 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) -> tuple[dict, list]:
     """One 360Giving grant as an award row, and the errors as (field, value, rule)."""
     errs: list = []
-    t = _texts(record, errs, list(record))
+    t = _texts(record, errs, [k for k in record if not classifications.is_field(k)])
+    classified, class_errs = classifications.read(record, clean)
+    errs += class_errs
     for name in REQUIRED:
         if t.get(name) is None and not any(e[0] == name for e in errs):
             errs.append((name, None, "required: must not be empty"))
@@ -126,9 +129,11 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
 
     dates = {}
     uk = ambiguous = False
-    for name in ("award_date", "planned_start", "planned_end"):
+    for name in ("award_date", "planned_start", "planned_end", "last_modified"):
         try:
-            dates[name] = parse_date(record.get(name))
+            moment = parse_moment(record.get(name))
+            # A date-time keeps its time in grant_details.csv; the award row needs only the day.
+            dates[name] = moment if name == "last_modified" or not isinstance(moment, dt.datetime) else moment.date()
         except ValueError as exc:
             errs.append((name, t.get(name), str(exc)))
         if isinstance(record.get(name), str) and (m := UK_DATE.match(record[name].strip())):
@@ -177,7 +182,7 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     award["mechanism"] = t.get("mechanism") or "grant"
     award["status"] = t.get("status") or "awarded"
     text = " ".join(filter(None, (award["service"], award["description"])))
-    award["theme"] = t.get("theme") or lookup(ctx.rules, "theme", programme, text)
+    award["theme"] = _theme(classified, t.get("theme"), errs) or lookup(ctx.rules, "theme", programme, text)
     if award["provider"]:
         award["provider_sector"] = (
             t.get("provider_sector")
@@ -193,8 +198,25 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
     if recipient and re.match(ORG_ID_RE, recipient):  # an org-id (GB-CHC-...) or the publisher's 360G- id, kept
         award["recipient_org_id"] = recipient
     if award["award_id"] and t.get("identifier"):  # what the grant arrived with, written back on export
-        award[DETAILS] = grant_details.of_grant(award["award_id"], {**record, "identifier": t.get("identifier")}, dates)
+        arrived = {**record, "identifier": t.get("identifier")}
+        kept = [item for item, _ in classified]
+        award[DETAILS] = grant_details.of_grant(award["award_id"], arrived, dates, kept)
     return award, errs
+
+
+def _theme(classified: list, stated: str | None, errs: list) -> str | None:
+    """The theme a grant states: its pccspend:theme classification, else our pccspend:Theme field
+    (both win over import_mapping.csv rules); when both are there they must agree."""
+    found, theme_errs = classifications.theme_of(classified)
+    errs += theme_errs
+    if not found:
+        return stated
+    theme, field = found
+    if stated and stated != theme:
+        errs.append((field, theme, f"the {classifications.THEME_VOCABULARY} classification says "
+                                   f"{theme!r} but pccspend:Theme (JSON: pccspend.theme) says {stated!r}: "
+                                   "they must agree"))
+    return theme
 
 
 def _from_register(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) -> tuple[dict, list]:
