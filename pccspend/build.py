@@ -15,6 +15,8 @@ import numpy as np
 import polars as pl
 
 from pccspend import __version__, grant_details, publication
+from pccspend.classify import classify, unclassified
+from pccspend.mapping import Rule, load_rules
 from pccspend.atomic import swap_symlink, write_folder
 from pccspend.filters import FILTERS, LIST, SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
@@ -25,7 +27,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 11  # 11: other_currencies
+BUILD_FORMAT = 12  # 12: each award's theme and funding stream with its basis (pccspend/classify.py)
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -250,12 +252,15 @@ def _as_of(sources: pl.DataFrame) -> str | None:
     return str(sources["published_date"].max()) if sources.height else None
 
 
-def public_register(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+def public_register(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame,
+                    rules: list[Rule] = ()) -> tuple[pl.DataFrame, ...]:
     """The register as the public may see it (pccspend/publication.py): published and redacted
-    awards with their withheld fields replaced, published totals, and only the documents those name."""
-    awards = publication.public_awards(awards)
+    awards with their withheld fields replaced, published totals, and only the documents those name.
+    Themes are classified over the public awards alone, so no basis names a held-back award."""
+    awards = classify(publication.public_awards(unclassified(awards)), list(rules))
     totals = publication.public_totals(totals)
-    named = set(awards["source_id"]) | set(totals["source_id"])
+    named = set(awards["source_id"]) | set(totals["source_id"]) | set(awards["theme_basis_source_id"].drop_nulls()) \
+        | set(awards["funding_stream_basis_source_id"].drop_nulls())
     return awards, sources.filter(pl.col("source_id").is_in(sorted(named))), totals
 
 
@@ -270,7 +275,10 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
     if problems:
         raise ValidationFailed(problems)
     progress("typing the register")
+    rules, _ = load_rules(data)  # validated with the register
     awards = typed_awards(raw.pop("awards"))
+    progress("classifying themes and funding streams")
+    awards = classify(awards, rules)
     sources = typed_sources(raw.pop("sources"))
     totals = typed_totals(raw.pop("stated_totals"))
     population = (
@@ -284,7 +292,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
     views = [(".", tables, built)]
     if public:
         progress("making the public view")
-        seen = public_register(awards, sources, totals)
+        seen = public_register(awards, sources, totals, rules)
         public_tables, public_built = _tables(*seen, population, progress)
         # Only wholly published awards: a part-redacted one may withhold its amount.
         public_tables["other_currencies"] = grant_details.other_currencies(

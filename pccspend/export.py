@@ -17,6 +17,7 @@ import polars as pl
 
 from pccspend.atomic import write_bytes
 from pccspend.classifications import flat_layout
+from pccspend.classify import as_stated
 from pccspend.db import Database
 from pccspend.filters import Filters
 from pccspend import grant_details
@@ -58,8 +59,8 @@ def check_prefix(prefix: str) -> str:
 
 def published_awards(db: Database, filters: Filters) -> pl.DataFrame:
     """The awards a filter selects, from the public's view of the build (published rows, withheld
-    fields replaced) whatever the filter says."""
-    return db.public_view().query("awards", filters.public())
+    fields replaced) whatever the filter says, in the register's terms (themes as stated)."""
+    return as_stated(db.public_view().query("awards", filters.public()))
 
 
 def grants(db: Database, filters: Filters, prefix: str) -> tuple[list[dict], list[tuple[str, str]]]:

@@ -88,6 +88,11 @@ FILTERS: tuple[Spec, ...] = (
          "Status (repeatable; default awarded, committed, planned).", "Awarded, committed and planned", always=True),
     Spec("include_extensions", TOGGLE, ("include_extensions",), ("ext",), ("--include-extensions",), "status",
          "Include optional extensions", "Count optional-extension money too: " + vocab.STATUSES["optional_extension"]),
+    # Themes and streams as the awards' own documents state them: no link to another document,
+    # no office rule (pccspend/classify.py). Its predicate swaps the columns (_filtered_awards.sql).
+    Spec("stated_only", TOGGLE, ("stated_only",), ("stated",), ("--stated-only",), "stated_theme stated_funding_stream",
+         "As stated in the documents only", "Themes and funding streams only where the award's own document states "
+         "them: none linked from another document or classified by the office.", widget="toggle"),
     Spec("include_unpublished", TOGGLE, ("include_unpublished",), ("unpublished",), ("--include-unpublished",),
          "is_public", "Show unpublished rows", "Drafts and withheld awards too (marked). For internal use only.",
          always=True, widget="toggle", needs="held_back"),

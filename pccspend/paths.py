@@ -15,7 +15,7 @@ SOURCES_CSV = "sources.csv"
 TOTALS_CSV = "stated_totals.csv"
 POPULATION_CSV = "census2021_population_by_police_force_area.csv"
 FUNDING_STREAMS_CSV = "funding_streams.csv"  # the office's own streams, beside the built-in ones
-IMPORT_MAPPING_CSV = "import_mapping.csv"  # the office's theme rules for imports (not built)
+IMPORT_MAPPING_CSV = "import_mapping.csv"  # the office's rules: themes (at build) and sectors (on import)
 GRANT_DETAILS_CSV = "grant_details.csv"  # what imported 360Giving grants arrived with (pccspend/grant_details.py)
 COLUMN_MAPS_CSV = "column_maps.csv"  # the office's spreadsheets' columns, per layout (pccspend/column_maps.py)
 

@@ -25,6 +25,7 @@ import xlsxwriter
 
 from pccspend import __version__, audit, duties, images, manifest, site, vocab
 from pccspend.access import Person, require
+from pccspend.classify import with_basis_text
 from pccspend.atomic import write_folder
 from pccspend.db import Database
 from pccspend.filters import Filters
@@ -238,9 +239,9 @@ def _page_context(data: PageData, page: str, about: dict, area_pages: list[dict]
         "kpis": data.kpis,
         "charts": [c for c in all_charts if c is not commitments],
         "commitments": commitments,
-        "awards": data.awards.head(HTML_AWARD_ROWS).to_dicts(),
+        "awards": with_basis_text(data.awards.head(HTML_AWARD_ROWS)).to_dicts(),
         "award_count": data.awards.height,
-        "extensions": {"rows": data.extensions.to_dicts(),
+        "extensions": {"rows": with_basis_text(data.extensions).to_dicts(),
                        "amount_gbp": data.extensions["amount_gbp"].sum() if data.extensions.height else None},
         "reconciliation": data.reconciliation.to_dicts(),
         "gaps": gap_sentences(data.reconciliation),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pccspend import classify
 from pccspend.filters import FILTERS
 from pccspend.register import AWARD_COLUMNS
 
@@ -51,29 +52,31 @@ class Store:
 
 
 BASE = "awards"
+# A rollup by theme or stream also keeps them as stated, for the "as stated only" filter.
+STATED = ("stated_theme", "stated_funding_stream")
 STORES: tuple[Store, ...] = (
     Store(BASE),
     # The same awards sorted by provider: a provider filter then reads a few row groups.
     Store("awards_by_provider", order=("provider", "area", "fy_start", "award_id"), first_for="provider"),
-    Store("awards_with_gaps", rows="gaps", keep=pl.any_horizontal(
-        pl.col(c).is_null() for c in ("amount_gbp", "theme", "funding_stream", "provider"))),
+    Store("awards_with_gaps", rows="gaps", keep=pl.any_horizontal(pl.col(c).is_null() for c in (
+        "amount_gbp", "theme", "funding_stream", "provider", *STATED))),
     # National: no area or provider, but the set of each, for the headline counts.
-    Store("rollup_kpis", ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
+    Store("rollup_kpis", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "mechanism", "status",
                           "is_public"), sets=("provider", "area")),
-    Store("rollup_dims", ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                          "is_public", "source_id")),
-    Store("rollup_services", ("fy_start", "financial_year", "theme", "funding_stream", "service", "status",
+    Store("rollup_dims", ("area", "fy_start", "financial_year", "theme", "funding_stream", *STATED, "mechanism",
+                          "status", "is_public", "source_id")),
+    Store("rollup_services", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "service", "status",
                               "is_public")),
     # The same with mechanism, for the drill-down under a mechanism filter: a store of its own (3.5x
     # the cells at 10M awards, 1.6M against 450k) so the drill-down without one reads the smaller.
-    Store("rollup_service_mechanisms", ("fy_start", "financial_year", "theme", "funding_stream", "service",
+    Store("rollup_service_mechanisms", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "service",
                                         "mechanism", "status", "is_public")),
     Store("rollup_providers", ("area", "fy_start", "financial_year", "status", "is_public", "provider")),
     # National, for a provider ranking under a theme, stream or mechanism filter.
-    Store("rollup_provider_dims", ("fy_start", "financial_year", "theme", "funding_stream", "mechanism", "status",
-                                   "is_public", "provider")),
-    Store("rollup_commitment_years", ("area", "fy_start", "financial_year", "theme", "funding_stream", "mechanism",
-                                      "status", "is_public", "is_multi_year"),
+    Store("rollup_provider_dims", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "mechanism",
+                                   "status", "is_public", "provider")),
+    Store("rollup_commitment_years", ("area", "fy_start", "financial_year", "theme", "funding_stream", *STATED,
+                                      "mechanism", "status", "is_public", "is_multi_year"),
           rows="commitments", keep=pl.col("commitment_id").is_not_null()),
     Store("rollup_commitments", ("commitment_id", "area", "service", "provider", "financial_year", "fy_start",
                                  "status", "is_public"),
@@ -103,7 +106,7 @@ DERIVED = {
 }
 # The columns the filter macro reads (queries/_filtered_awards.sql): every store's view has them.
 FILTER_COLUMNS = frozenset(c for spec in FILTERS for c in spec.column.split())
-AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start")
+AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start", *classify.COLUMNS)
 # Every column a question may read from filtered_awards(...), over any store.
 UNIVERSE = frozenset(AWARD_TABLE_COLUMNS) | DERIVED.keys() | {"amount_gbp"}
 

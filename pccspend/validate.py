@@ -13,6 +13,7 @@ from pccspend import grant_details
 from pccspend.paths import (
     AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
 )
+from pccspend.mapping import load_rules, target_problems
 from pccspend.problems import Problem, ValidationFailed
 from pccspend.register import RegisterReadError, funding_streams, read_text_csv
 from pccspend.stated_totals import _cross_total_rules, covers_mask
@@ -324,6 +325,10 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
+    rules, rule_problems = load_rules(data)
+    problems += rule_problems
+    if awards is not None and {"award_id", "commitment_id"} <= set(awards.columns):
+        problems += target_problems(rules, awards)
     details = None
     if (data.register / GRANT_DETAILS_CSV).exists():
         details = _read(data.register / GRANT_DETAILS_CSV, problems)

@@ -1,4 +1,4 @@
--- Every award matching the filters, with its source document and locator ($row_limit rows at most; null: all).
+-- Every award matching the filters, with its source document and locator and the basis of its theme and stream ($row_limit rows at most; null: all).
 with filtered as (
     select *
     from filtered_awards($filters)
@@ -17,6 +17,20 @@ final as (
         filtered.theme,
         filtered.plan_priority,
         filtered.funding_stream,
+        -- Under "as stated only" the theme and stream are the stated ones, whose basis is `stated`.
+        if(filtered.theme is null, null, filtered.theme_basis) as theme_basis,
+        theme_sources.title as theme_basis_source_title,
+        filtered.theme_basis_source_id,
+        filtered.theme_basis_locator,
+        filtered.theme_rule,
+        filtered.theme_rule_reason,
+        filtered.theme_rule_decided_by,
+        if(filtered.funding_stream is null, null, filtered.funding_stream_basis) as funding_stream_basis,
+        stream_sources.title as funding_stream_basis_source_title,
+        filtered.funding_stream_basis_source_id,
+        filtered.funding_stream_basis_locator,
+        filtered.stated_theme,
+        filtered.stated_funding_stream,
         filtered.service,
         filtered.description,
         filtered.provider,
@@ -48,6 +62,8 @@ final as (
         filtered.fy_start
     from filtered
     left join sources on filtered.source_id = sources.source_id
+    left join sources as theme_sources on filtered.theme_basis_source_id = theme_sources.source_id
+    left join sources as stream_sources on filtered.funding_stream_basis_source_id = stream_sources.source_id
 )
 
 select * exclude (fy_start) from final

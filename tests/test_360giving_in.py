@@ -9,6 +9,8 @@ import io
 import json
 from decimal import Decimal
 
+import polars as pl
+
 from pccspend.build import build
 from pccspend.db import Database
 from pccspend.export import export_bytes
@@ -268,20 +270,22 @@ def _package(path, *grants) -> object:
 
 
 def _with_rule(data: DataDir) -> DataDir:
-    """A mapping rule that would call every grant above `communities`: a classification beats it."""
+    """An office rule that would call every grant above `communities`: a classification beats it."""
     (data.register / "import_mapping.csv").write_text(
-        "match_on,pattern,theme,provider_sector,note\nkeyword,diversion,communities,,Diversion work.\n",
-        encoding="utf-8")
+        "match_on,pattern,theme,provider_sector,reason,decided_by,decided_on\n"
+        "keyword,diversion,communities,,Diversion work.,A. Officer,\n", encoding="utf-8")
     return data
 
 
 def test_a_theme_classification_sets_the_theme_and_every_classification_is_kept(tmp_path):
     data = _with_rule(empty_register(tmp_path / "data"))
     theirs = [{"vocabulary": "pccspend:theme", "code": "victims", "title": "Victims"}, FOREIGN]
-    path = _package(tmp_path / "in.json", _grant(1, theirs), _grant(2, [FOREIGN]))
+    other = _grant(2, [FOREIGN]) | {"title": "Diversion through sport"}  # another fund: no link to grant 1
+    path = _package(tmp_path / "in.json", _grant(1, theirs), other)
     assert import_file(data, path, "Trafford", who=WHO, publish=True).ok
+    # The register keeps what the file states; the office's rule classifies the other at build time.
     themes = {a: r["theme"] for a, r in awards(data).items()}
-    assert themes == {"360G-x-1": "victims", "360G-x-2": "communities"}
+    assert themes == {"360G-x-1": "victims", "360G-x-2": ""}
     with open(data.register / "grant_details.csv", newline="", encoding="utf-8") as fh:
         kept = {r["award_id"]: json.loads(r["classifications"]) for r in csv.DictReader(fh)}
     assert kept == {"360G-x-1": theirs, "360G-x-2": [FOREIGN]}
@@ -289,8 +293,9 @@ def test_a_theme_classification_sets_the_theme_and_every_classification_is_kept(
     package = json.loads(export_bytes(Database(data), Filters(), "360giving-json").content)
     assert {g["id"]: g["classifications"] for g in package["grants"]} == {
         "360G-x-1": [theirs[0], {"vocabulary": "UKCAT", "code": "CJ105", "title": "Victim support"}, FOREIGN],
-        "360G-x-2": [{"vocabulary": "pccspend:theme", "code": "communities", "title": "Communities"},
-                     FOREIGN]}
+        "360G-x-2": [FOREIGN]}  # exports carry themes as stated, not the office's classification
+    assert Database(data).query("awards", Filters()).filter(pl.col("award_id") == "360G-x-2")[
+        ["theme", "theme_basis"]].rows() == [("communities", "office")]
 
 
 @pytest.mark.parametrize("fmt,suffix", [("360giving-json", "json"), ("360giving-csv", "csv"),

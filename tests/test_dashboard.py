@@ -83,9 +83,9 @@ def test_overview_default_figures(open_app):
     at = open_app()
     assert kpis(at) == DEFAULT_KPIS
     assert bars(figure(at, "Spend by theme")) == {
-        "Not stated": "£2,558,852", "victims": "£1,305,117", "offenders": "£617,791", "communities": "£350,600"}
+        "Not stated": "£67,000", "victims": "£1,305,117", "offenders": "£3,109,643", "communities": "£350,600"}
     assert bars(figure(at, "Spend by funding stream")) == {
-        "Not stated": "£2,491,852", "Crime and Disorder Reduction Grants": "£1,312,248", MOJ: "£961,260",
+        "Not stated": "£2,341,852", "Crime and Disorder Reduction Grants": "£1,462,248", MOJ: "£961,260",
         "Casualty Reduction and Support Fund": "£67,000", "Community Safety Fund": "amount not stated",
         "Strategic Partnership Development Fund": "amount not stated", "Youth Fund": "amount not stated"}
     change = figure(at, "Change from the previous financial year")["data"][0]
@@ -93,6 +93,15 @@ def test_overview_default_figures(open_app):
         "2017/18": "+£2,168,735", "2018/19": "-£2,273,508", "2019/20": "£0", "2020/21": "-£336,682"}
     assert "based on 56 awards, 5 without an amount · click a bar to filter every page" in [
         c.value for c in at.caption]
+
+
+def test_as_stated_in_the_documents_only_gives_the_documents_figures(open_app):
+    at = open_app({"stated": "1"})
+    assert kpis(at) == DEFAULT_KPIS
+    assert bars(figure(at, "Spend by theme")) == {
+        "Not stated": "£2,558,852", "victims": "£1,305,117", "offenders": "£617,791", "communities": "£350,600"}
+    assert bars(figure(at, "Spend by funding stream"))["Crime and Disorder Reduction Grants"] == "£1,312,248"
+    assert [b.label for b in at.button if b.key.startswith("chip:")] == ["As stated in the documents only  ✕"]
 
 
 def test_filtered_figures_victims_2017_18(open_app):

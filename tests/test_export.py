@@ -35,8 +35,10 @@ OMITTED = {
 }
 # Provenance is the file, and who decided to publish is the person importing. The 360Giving
 # formats do not carry the statutory fields yet (issue 15 keeps what a grant arrives with).
-COMPARED = [c for c in AWARD_COLUMNS if c not in ("source_id", "source_locator", "publication_decided_by",
-                                                  "publication_decided_on")]
+# Themes and streams as the documents state them: the empty register has no office rules, so its
+# build classifies only from the documents.
+COMPARED = [{"theme": "stated_theme", "funding_stream": "stated_funding_stream"}.get(c, c) for c in AWARD_COLUMNS
+            if c not in ("source_id", "source_locator", "publication_decided_by", "publication_decided_on")]
 COMPARED_360 = [c for c in COMPARED if c not in STATUTORY_COLUMNS + ["recipient_org_id"]]
 
 

@@ -374,10 +374,10 @@ def test_financial_year_follows_planned_dates_and_multi_year_grants_are_noted(fr
 
 def test_themes_and_sectors_come_from_the_offices_mapping_file(fresh_data):
     (fresh_data.register / "import_mapping.csv").write_text(
-        "match_on,pattern,theme,provider_sector,note\n"
-        "programme,inclusive neighbourhood grants,communities,voluntary sector,hubs\n"
-        "keyword,befriending,victims,,\n"
-        "programme,Voluntary Sector Grants,,voluntary sector,every recipient is a VCSE body\n",
+        "match_on,pattern,theme,provider_sector,reason,decided_by,decided_on\n"
+        "programme,inclusive neighbourhood grants,communities,voluntary sector,hubs,A. Officer,2026-01-05\n"
+        "keyword,befriending,victims,,befriending supports victims,A. Officer,\n"
+        "programme,Voluntary Sector Grants,,voluntary sector,every recipient is a VCSE body,A. Officer,\n",
         encoding="utf-8")
     plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     header, rows = trafford_rows()
@@ -390,8 +390,17 @@ def test_themes_and_sectors_come_from_the_offices_mapping_file(fresh_data):
         return "victims" if re.search(r"\bbefriending\b", text, re.IGNORECASE) else None
 
     awards = pl.read_csv(fresh_data.register / "awards.csv", infer_schema=False).filter(pl.col("area") == "Trafford")
-    got = dict(awards.select("award_id", "theme").iter_rows())
+    # The register keeps the theme as the file states it (none); the build classifies by the rules.
+    assert set(awards["theme"]) == {None}
+    built = Database(fresh_data).query("awards", Filters(areas=("Trafford",), include_unpublished=True))
+    got = dict(built.select("award_id", "theme").iter_rows())
     assert got == {r[0]: expected_theme(r) for r in rows}
+    bases = built.filter(pl.col("theme_basis").is_not_null()).select(
+        "theme_basis", "theme_rule", "theme_rule_decided_by").unique().sort("theme_rule").rows()
+    assert bases == [
+        ("office", "import_mapping.csv row 2: programme inclusive neighbourhood grants", "A. Officer on 2026-01-05"),
+        ("office", "import_mapping.csv row 3: keyword befriending", "A. Officer"),
+    ]
     assert set(awards["provider_sector"]) == {"voluntary sector"}
     assert plan.notes["no_theme"].count == sum(expected_theme(r) is None for r in rows)
     assert plan.notes["sector_other"].count == 0
@@ -399,13 +408,15 @@ def test_themes_and_sectors_come_from_the_offices_mapping_file(fresh_data):
 
 def test_a_broken_mapping_file_stops_the_import(fresh_data):
     (fresh_data.register / "import_mapping.csv").write_text(
-        "match_on,pattern,theme,provider_sector,note\nprogramme,Voluntary Sector Grants,policing,,\n"
-        "regex,.*,victims,,\n", encoding="utf-8")
+        "match_on,pattern,theme,provider_sector,reason,decided_by,decided_on\n"
+        "programme,Voluntary Sector Grants,policing,,why,A. Officer,\n"
+        "regex,.*,victims,,why,A. Officer,\n", encoding="utf-8")
     before = register_bytes(fresh_data)
     plan = import_file(fresh_data, TRAFFORD, "Trafford", who=WHO)
     assert plan.problems == [
         Problem("import_mapping.csv", 2, "theme", "policing", "theme must be one of: communities, offenders, victims"),
-        Problem("import_mapping.csv", 3, "match_on", "regex", "match_on must be one of: programme, keyword"),
+        Problem("import_mapping.csv", 3, "match_on", "regex",
+                "match_on must be one of: programme, keyword, award, commitment"),
     ]
     assert register_bytes(fresh_data) == before
 
@@ -443,10 +454,15 @@ def test_an_offices_spreadsheet_in_the_registers_layout_imports(fresh_data, tmp_
     assert got == [
         ("CAM-2024-001", "Cambridgeshire", "communities", "Youth Fund", "voluntary sector", "12500.50", "awarded",
          "draft", "2024-05-02", "row 2"),
-        # The bundled mapping file says MoJ victims' services money is victims' work.
-        ("CAM-2024-002", "Cambridgeshire", "victims", "MoJ Victims' Services Grant", None, None, "planned", "draft",
+        # The register keeps the theme as the file states it (none) ...
+        ("CAM-2024-002", "Cambridgeshire", None, "MoJ Victims' Services Grant", None, None, "planned", "draft",
          "2024-05-02", "row 3"),
     ]
+    # ... and the build classifies it: the bundled mapping file says MoJ victims' services money is
+    # victims' work.
+    built = Database(fresh_data).query("awards", Filters(include_unpublished=True, search="Victim advocacy"))
+    assert built.select("award_id", "theme", "theme_basis", "theme_rule").rows() == [
+        ("CAM-2024-002", "victims", "office", "import_mapping.csv row 2: programme MoJ Victims' Services Grant")]
 
 
 def test_the_registers_layout_is_held_to_the_registers_rules(fresh_data, tmp_path):

@@ -46,9 +46,19 @@ def test_year_on_year_compares_consecutive_years_only(db):
 def test_theme_drill_down_levels(db):
     top = pagedata.themes(db, Filters())["level"]
     assert top.select("theme", "amount_gbp", "award_count").rows() == [
+        ("offenders", D("3109643.00"), 24), ("victims", D("1305117.00"), 17),
+        ("communities", D("350600.00"), 13), ("Not stated", D("67000.00"), 2),
+    ]
+    stated = pagedata.themes(db, Filters(stated_only=True))["level"]
+    assert stated.select("theme", "amount_gbp", "award_count").rows() == [
         ("Not stated", D("2558852.00"), 21), ("victims", D("1305117.00"), 17),
         ("offenders", D("617791.00"), 7), ("communities", D("350600.00"), 11),
     ]
+    # The drill-down's awards say where their theme comes from.
+    linked = pagedata.themes(db, Filters(), ("offenders", "Crime and Disorder Reduction Grants",
+                                              "Peterborough Substance Misuse Innovation Fund"))["awards"]
+    assert linked.select("award_id", "theme_basis", "theme_basis_locator").rows() == [
+        ("CAM-BCB150714-01", "linked", "Appendix 1, Offenders"), ("CAM-BCB170511-CDRG-O01", "stated", "Appendix 1, Offenders")]
     streams = pagedata.themes(db, Filters(), ("victims",))["level"]
     assert streams.select("funding_stream", "amount_gbp", "award_count").rows() == [
         (MOJ, D("961260.00"), 10), ("Crime and Disorder Reduction Grants", D("343857.00"), 7),

@@ -77,7 +77,7 @@ def test_cambridgeshire_2017_victims_services_section_4_3(awards):
 
 
 def test_cambridgeshire_2017_appendix_1_by_theme(awards):
-    cdrg = awards.filter(pl.col("funding_stream") == "Crime and Disorder Reduction Grants")
+    cdrg = awards.filter(pl.col("stated_funding_stream") == "Crime and Disorder Reduction Grants")
     got = {(r["theme"], r["service"]): r["amount_gbp"] for r in cdrg.iter_rows(named=True)}
     assert got == {
         ("victims", "Integrated Mental Health Team in Force Control Room"): D("150000"),

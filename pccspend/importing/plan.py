@@ -29,7 +29,7 @@ from pccspend.importing.stage import read_rows, stage
 from pccspend.importing.rows import (
     DETAILS, MAX_LISTED, Noted, _award_rules, _Context, _first_per_column, _from_360, _from_register, _label,
 )
-from pccspend.mapping import load_rules
+from pccspend.mapping import load_rules, lookup
 from pccspend.paths import AWARDS_CSV, DataDir
 from pccspend.reading import FileBroken, FileBrokenMany, fail, open_table
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, funding_streams, register_digest
@@ -259,7 +259,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
             award["source_id"], award["source_locator"] = source_id, locator(row)
             award.update(decided.get(award_id) or new_decision)
             funders[award["funder"]] += 1
-            if not award["theme"]:
+            if not award["theme"] and not lookup(rules, "theme", award):
                 plan.notes["no_theme"].add(row)
             if award["amount_gbp"] is not None:
                 fy = award["financial_year"]

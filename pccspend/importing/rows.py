@@ -181,12 +181,14 @@ def _from_360(record: dict, ctx: _Context, row: int, notes: dict[str, Noted]) ->
         award[col] = t.get(col)
     award["mechanism"] = t.get("mechanism") or "grant"
     award["status"] = t.get("status") or "awarded"
-    text = " ".join(filter(None, (award["service"], award["description"])))
-    award["theme"] = _theme(classified, t.get("theme"), errs) or lookup(ctx.rules, "theme", programme, text)
+    # A theme only as the file states it (a pccspend:theme classification or our pccspend:Theme
+    # column): the office's theme rules apply at build time, so the register keeps what the
+    # documents say apart from the office's classification.
+    award["theme"] = _theme(classified, t.get("theme"), errs)
     if award["provider"]:
         award["provider_sector"] = (
             t.get("provider_sector")
-            or lookup(ctx.rules, "provider_sector", programme, text)
+            or _rule_value(ctx.rules, "provider_sector", award)
             or _sector_of(t.get("recipient_id"), t.get("recipient_charity"))
         )
         if not award["provider_sector"]:
@@ -241,12 +243,14 @@ def _from_register(record: dict, ctx: _Context, row: int, notes: dict[str, Noted
         award["decision_date"] = decided.isoformat() if decided else None
     except ValueError as exc:
         errs.append(("decision_date", t.get("decision_date"), str(exc)))
-    text = " ".join(filter(None, (award["service"], award["description"])))
-    if not award["theme"]:
-        award["theme"] = lookup(ctx.rules, "theme", award["funding_stream"], text)
     if award["provider"] and not award["provider_sector"]:
-        award["provider_sector"] = lookup(ctx.rules, "provider_sector", award["funding_stream"], text)
+        award["provider_sector"] = _rule_value(ctx.rules, "provider_sector", award)
     return award, errs
+
+
+def _rule_value(rules: list, what: str, award: dict) -> str | None:
+    rule = lookup(rules, what, award)
+    return getattr(rule, what) if rule else None
 
 
 def _award_rules(award: dict, streams) -> list[tuple[str, object, str]]:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from pccspend import charts, state
+from pccspend import charts, classify, state
 from pccspend.tabular import INTERNAL_NOTE, internal_name, to_csv_bytes
 from pccspend.ui.data import may
 from pccspend.ui.view_state import filters, set_filters
@@ -20,7 +20,8 @@ EMPTY = "Nothing matches these filters. Widen them in the sidebar, remove a chip
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 AWARD_COLUMNS = ("award_id", "financial_year", "area", "theme", "funding_stream", "service", "provider",
-                 "amount_gbp", "status", "mechanism", "source_title", "source_locator", "document")
+                 "amount_gbp", "status", "mechanism", "source_title", "source_locator", "document",
+                 "theme_basis_text", "funding_stream_basis_text")
 GAP_COUNTS = ["missing_amount_count", "missing_theme_count", "missing_funding_stream_count", "missing_provider_count"]
 WIDTHS = {"financial_year": "small", "area": "small", "theme": "small", "status": "small", "award_id": "medium",
           "funding_stream": "medium", "service": "medium", "provider": "medium", "source_title": "medium",
@@ -33,6 +34,7 @@ LABELS = {
     "total_amount_gbp": "Total", "award_count": "Awards", "missing_amount_count": "Without an amount",
     "financial_year": "Financial year", "funding_stream": "Funding stream", "source_title": "Source document",
     "source_locator": "Where in the document", "award_id": "Award",
+    "theme_basis_text": "Theme, and its basis", "funding_stream_basis_text": "Funding stream, and its basis",
 }
 
 def _clicked_value(key: str) -> str | None:
@@ -107,9 +109,9 @@ def source_link(source_id: str | None, locator: str | None) -> str | None:
 
 def display(frame: pl.DataFrame) -> pl.DataFrame:
     """A frame ready to show: money as numbers (formatted by the column config), unpublished rows
-    marked, a link to each row's source document."""
+    marked, a link to each row's source document, each award's theme and stream with its basis."""
     out = frame.with_columns(pl.col(c).cast(pl.Float64) for c, t in frame.schema.items() if isinstance(t, pl.Decimal))
-    out = out.drop("is_public", strict=False)
+    out = classify.with_basis_text(out.drop("is_public", strict=False))
     if "publication" in out.columns:
         decided = [c for c in ("redacted_fields", "publication_reason") if c in out.columns]
         if (out["publication"] == "published").all():
