@@ -358,8 +358,10 @@ def duties(summary, fmt, data_path, **given):
 # The publication decision's commands, and the access list and audit trail's, live in their own modules.
 from pccspend.cli_access import access_group, audit_command  # noqa: E402 - registered after the group exists
 from pccspend.cli_decisions import decide, drafts  # noqa: E402
+from pccspend.cli_extract import extract_command  # noqa: E402
 
 main.add_command(decide)
 main.add_command(drafts)
 main.add_command(access_group)
 main.add_command(audit_command)
+main.add_command(extract_command)
