@@ -58,26 +58,60 @@ def column_step(cols) -> column_maps.ColumnMap | None:
         return None
 
 
+def review_plan(plan, run_import) -> None:
+    """The dry run as a person reads it (counts, report, every rejection), then the confirm:
+    `run_import()` imports for real and returns the applied plan."""
+    st.subheader("What would change")
+    lines = report_lines(plan)
+    if not plan.ok:
+        st.error(ui.md(lines[1]))
+        st.dataframe(pl.DataFrame(problem_rows(plan), infer_schema_length=None), hide_index=True)
+        st.stop()
+    boxes = st.columns(4)
+    for box, (label, n) in zip(boxes, (("Would add", plan.added), ("Would change", plan.changed),
+                                      ("Unchanged", plan.unchanged), ("Rejected", 0))):
+        box.metric(label, f"{n:,}")
+    st.text("\n".join(lines[2:]))
+    if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s)", type="primary",
+                                      key="import-confirm"):
+        with st.spinner("Importing and rebuilding..."):
+            result = run_import()
+        if result.ok:
+            st.session_state["import-done"] = (
+                f"Imported {plan.file_name}: {result.added:,} added, {result.changed:,} changed, as drafts: the "
+                "dashboard shows them with 'Show unpublished rows'; publish them on Review and publish.")
+            st.rerun()
+        st.error(ui.md("\n".join(report_lines(result)[1:])))
+
+
 ui.page()
 who = ui.current_person()
 st.title("Import awards")
-st.caption("A 360Giving file (CSV, XLSX or JSON), or the office's own spreadsheet (its columns mapped once). You see "
-           "what would change first; nothing is written until you confirm, and then all or nothing. New awards "
-           "land as drafts: no public figure changes until they are published on Review and publish.")
+st.caption("A 360Giving file (CSV, XLSX or JSON), the office's own spreadsheet (its columns mapped once), or a "
+           "paper (a decision record or board paper as PDF, Word or text: its award lines proposed for you to "
+           "check). You see what would change first; nothing is written until you confirm, and then all or "
+           "nothing. New awards land as drafts: no public figure changes until they are published on Review and "
+           "publish.")
+if done := st.session_state.pop("import-done", None):
+    st.success(ui.md(done))
+what = st.segmented_control("What are you importing?", ["A data file", "A paper"], default="A data file",
+                            key="import-what")
+data = data_dir()
+if what == "A paper":
+    paper = ui.paper_step(data)
+    if paper is not None:
+        review_plan(paper.plan(who, dry_run=True), lambda: paper.plan(who, dry_run=False))
+    st.stop()
 
 upload = st.file_uploader("File to import", type=["csv", "xlsx", "json"], key="import-file")
 area = st.text_input("Police force area", key="import-area",
                      help="Every row's area. Leave empty to use each grant's Beneficiary Location:Name "
                           "(or the spreadsheet's area column).")
-if done := st.session_state.pop("import-done", None):
-    st.success(ui.md(done))
 if upload is None:
     st.stop()
-
 if refusal := size_refusal(upload.size):  # before the file is read into memory
     st.error(ui.md(f"{upload.name}: {refusal}. Nothing was imported."))
     st.stop()
-data = data_dir()
 column_map = None
 cols = columns_of_upload(data, upload.name, upload.getvalue())
 if cols and not cols.is_360:
@@ -86,28 +120,6 @@ if cols and not cols.is_360:
         st.stop()
     if column_map.same(cols.remembered):
         column_map = None  # read through the remembered map, and reported as such
-st.subheader("What would change")
-plan = import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=True, column_map=column_map)
-lines = report_lines(plan)
-if not plan.ok:
-    st.error(ui.md(lines[1]))
-    st.dataframe(pl.DataFrame(problem_rows(plan), infer_schema_length=None), hide_index=True)
-    st.stop()
-
-boxes = st.columns(4)
-for box, (label, n) in zip(boxes, (("Would add", plan.added), ("Would change", plan.changed),
-                                  ("Unchanged", plan.unchanged), ("Rejected", 0))):
-    box.metric(label, f"{n:,}")
-st.text("\n".join(lines[2:]))
-
-if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s)", type="primary",
-                                  key="import-confirm"):
-    with st.spinner("Importing and rebuilding..."):
-        result = import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=False,
-                               column_map=column_map)
-    if result.ok:
-        st.session_state["import-done"] = (f"Imported {upload.name}: {result.added:,} added, "
-                                           f"{result.changed:,} changed, as drafts: the dashboard shows them with "
-                                           "'Show unpublished rows'; publish them on Review and publish.")
-        st.rerun()
-    st.error(ui.md("\n".join(report_lines(result)[1:])))
+review_plan(import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=True, column_map=column_map),
+            lambda: import_upload(data, upload.name, upload.getvalue(), area, who=who, dry_run=False,
+                                  column_map=column_map))

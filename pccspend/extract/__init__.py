@@ -10,7 +10,7 @@ from pathlib import Path
 from pccspend.extract.model import Document, NotExtractable
 from pccspend.extract.proposals import Extraction
 
-__all__ = ["Document", "Extraction", "NotExtractable", "extract", "read"]
+__all__ = ["Document", "Extraction", "NotExtractable", "extract", "read", "read_and_extract"]
 
 
 def read(path: Path | str) -> Document:
@@ -35,9 +35,15 @@ def read(path: Path | str) -> Document:
 
 def extract(path: Path | str) -> Extraction:
     """The award lines and stated totals a paper holds, for review: nothing is written."""
+    return read_and_extract(path)[1]
+
+
+def read_and_extract(path: Path | str) -> tuple[Document, Extraction]:
+    """The paper as read, and what `extract` finds in it (one reading for both)."""
     from pccspend.extract.find import propose
 
-    extraction = propose(read(path))
+    doc = read(path)
+    extraction = propose(doc)
     if not extraction.proposals and not extraction.totals:
         raise NotExtractable("no award lines found: no table of amounts and no paragraph awarding money")
-    return extraction
+    return doc, extraction

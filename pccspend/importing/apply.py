@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pccspend import audit
 from pccspend.access import Person, require
-from pccspend.atomic import finish_replace, replace_files
+from pccspend.atomic import finish_replace, replace_files, write_bytes
 from pccspend.build import build
 from pccspend.column_maps import ColumnMap
 from pccspend.edits import register_lock
@@ -47,6 +47,9 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         if register_digest(data) != plan.register_digest:
             raise ImportRefused("the register changed since this import was planned; plan it again")
         data.register.mkdir(parents=True, exist_ok=True)
+        if plan.paper:  # the document first: an award never names a source whose text is missing
+            write_bytes(data.sources_dir / plan.paper.original_name, plan.paper.content)
+            write_bytes(data.sources_dir / plan.paper.text_name, plan.paper.text.encode("utf-8"))
         order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV, COLUMN_MAPS_CSV]
         replace_files(data.root, plan.staging / "register", data.register,
                       sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
@@ -60,7 +63,8 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
                      details={"file": plan.file_name, "file_sha256": plan.sha256, "area": plan.area,
                               "published": bool(plan.published_by),
                               "column_map": plan.column_map.pairs() if plan.column_map else None,
-                              "column_map_remembered": plan.map_remembered})
+                              "column_map_remembered": plan.map_remembered,
+                              "paper": plan.paper.source_id if plan.paper else None})
         return info
 
 

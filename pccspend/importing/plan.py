@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pccspend import column_maps, grant_details
 from pccspend.column_maps import ColumnMap
@@ -34,6 +34,9 @@ from pccspend.paths import AWARDS_CSV, DataDir
 from pccspend.reading import FileBroken, FileBrokenMany, fail, open_table
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, funding_streams, register_digest
 from pccspend.validate import Problem
+
+if TYPE_CHECKING:
+    from pccspend.importing.papers import Paper
 
 Progress = Callable[[str], None]
 PROGRESS_EVERY = 20_000
@@ -98,6 +101,7 @@ class ImportPlan:
     map_layout: str = ""  # the file's layout (column_maps.layout_key)
     map_given: bool = False  # given for this import (else remembered for the layout)
     map_remembered: bool = False  # this import writes the map to column_maps.csv
+    paper: "Paper | None" = None  # the paper the rows were proposed from (importing/papers.py)
 
     @property
     def ok(self) -> bool:
@@ -142,17 +146,19 @@ def _comparable(row: dict) -> tuple:
 
 def plan_import(data: DataDir, path: Path, area: str | None = None, *, name: str | None = None,
                 progress: Progress = lambda _m: None, today: dt.date | None = None,
-                publish_as: str | None = None, column_map: ColumnMap | None = None) -> ImportPlan:
+                publish_as: str | None = None, column_map: ColumnMap | None = None,
+                paper: "Paper | None" = None) -> ImportPlan:
     """Read `path` and stage the register it would make; nothing in `data` changes.
 
     New awards land as drafts, or published when `publish_as` names who decided so; an award
     already in the register keeps its publication decision (decisions are made on review).
     `column_map`: how the office's own spreadsheet's columns fill the register's (else the one
-    remembered for the file's layout, if any); remembered when the import is applied."""
+    remembered for the file's layout, if any); remembered when the import is applied. `paper`: the
+    rows are proposals from that paper, which becomes their source, each with its own locator."""
     path = Path(path)
     name = re.sub(r"[\x00-\x1f\x7f]+", " ", Path(name or path.name).name).strip() or "upload"
     area = area.strip() if area and area.strip() else None
-    plan = ImportPlan(file_name=name, area=area, published_by=publish_as)
+    plan = ImportPlan(file_name=name, area=area, published_by=publish_as, paper=paper)
     try:
         _plan(plan, data, path, name, area, progress, today or dt.date.today(), column_map)
     except FileBrokenMany as exc:
@@ -210,8 +216,11 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
         {"publication": "published", "publication_decided_by": plan.published_by,
          "publication_decided_on": today.isoformat()} if plan.published_by else {"publication": "draft"})
     streams = funding_streams(data.register)
-    source_id = f"IMPORT-{plan.sha256[:12]}"
-    locator = (lambda r: f"grants[{r - 1}]") if table.fmt == "JSON" else (lambda r: f"row {r}")
+    source_id = plan.paper.source_id if plan.paper else f"IMPORT-{plan.sha256[:12]}"
+    if plan.paper:  # row r of the proposals file is proposal r - 2, with the paper's own locator
+        locator = lambda r: plan.paper.locators[r - 2]  # noqa: E731
+    else:
+        locator = (lambda r: f"grants[{r - 1}]") if table.fmt == "JSON" else (lambda r: f"row {r}")
     ctx = _Context(name, area, rules, streams, plan.new_streams)
     convert = _from_360 if table.layout == "360Giving" else _from_register
 
@@ -296,7 +305,7 @@ def _plan(plan: ImportPlan, data: DataDir, path: Path, name: str, area, progress
         plan.new_streams.clear()  # nothing is imported, so no stream is added either
     if plan.problem_count or not (plan.added or plan.changed):
         return
-    plan.source = {
+    plan.source = plan.paper.source_row() if plan.paper else {
         "source_id": source_id,
         "title": f"Import of {name}",
         "publisher": _publisher(funders),

@@ -5,6 +5,7 @@ Pages call these and stay short: read the filters, get the page's frames, draw t
 
 from pccspend.ui.data import current_person, database, has_build, may, options
 from pccspend.ui.identity import banner, identify, navigation, no_build, refuse
+from pccspend.ui.paper import paper_step
 from pccspend.ui.panels import (
     AWARD_COLUMNS, EMPTY, GAP_COUNTS, LABELS, PLOTLY_CONFIG, chart, column_config, display, metric,
     source_link, table,
@@ -18,6 +19,7 @@ from pccspend.ui.view_state import (
 EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every filtered row
 
 __all__ = [
+    "paper_step",
     "AWARD_COLUMNS", "EMPTY", "EXPLORER_ROWS", "GAP_COUNTS", "LABELS", "PLOTLY_CONFIG", "all_awards", "banner",
     "chart", "chips", "choice", "column_config", "current_person", "database", "display", "filters", "has_build", "identify",
     "may", "md", "metric", "navigation", "no_build", "options", "page", "page_data", "refuse", "set_filters", "set_view",
