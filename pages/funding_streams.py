@@ -16,7 +16,7 @@ with right:
     ui.chart(charts.stream_by_theme_chart(data["by_stream_theme"]), data["by_stream_theme"],
              "stream_by_theme", select="funding_stream")
 
-ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream"), data["by_year_stream"],
+ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream", data["coverage"]), data["by_year_stream"],
          "spend_by_year_and_stream", select="year")
 
 st.subheader("Where the money comes from")

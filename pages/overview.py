@@ -38,6 +38,6 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme"), data["by_year"], "spend_by_year", select="year")
+    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme", data["coverage"]), data["by_year"], "spend_by_year", select="year")
 with right:
     ui.chart(charts.year_on_year_chart(data["year_on_year"]), data["year_on_year"], "year_on_year", select="year")

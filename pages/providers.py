@@ -38,7 +38,7 @@ if names:
     if chosen != (profile or names[0]):
         ui.set_view("profile", chosen)
         st.rerun()
-    ui.chart(charts.provider_profile_chart(data["profile"], chosen), data["profile"], "provider_profile")
+    ui.chart(charts.provider_profile_chart(data["profile"], chosen, data["coverage"]), data["profile"], "provider_profile")
     shown, count = data["profile_awards"].height, int(data["profile"]["award_count"].sum())
     if shown < count:
         st.info(f"Showing the first {shown:,} of {count:,} awards to {ui.md(chosen)} (by area, year and id); "

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from pccspend import __version__, grant_details, publication
+from pccspend import __version__, coverage, grant_details, publication
 from pccspend.classify import classify, unclassified
 from pccspend.mapping import Rule, load_rules
 from pccspend.atomic import swap_symlink, write_folder
@@ -27,7 +27,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 12  # 12: each award's theme and funding stream with its basis (pccspend/classify.py)
+BUILD_FORMAT = 13  # 13: coverage of each area and year (pccspend/coverage.py)
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -149,7 +149,8 @@ def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 # Parquet is the interchange format (other tools, exports); the query layer reads DATABASE.
-PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population")
+PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population", "coverage",
+                  "coverage_documents")
 DATABASE = "pccspend.duckdb"
 PUBLIC = "public"  # the folder of a build holding the public's view
 # The stores that are copies of the awards live as parquet beside the database, which holds a view
@@ -247,6 +248,18 @@ def _tables(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame, p
     return tables, built
 
 
+def coverage_tables(rows: pl.DataFrame | None, awards: pl.DataFrame, sources: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The coverage cells (area x year) and each document's coverage rows, for the documents of
+    this view only (the public's names no document it does not publish)."""
+    if rows is not None:
+        rows = rows.filter(pl.col("source_id").is_in(sources["source_id"].to_list()))
+    every = coverage.declared(rows, awards)
+    documents = every.join(sources.select("source_id", "title", "kind"), on="source_id", how="left").with_columns(
+        (pl.col("source_id").is_in((rows["source_id"] if rows is not None else pl.Series([], dtype=pl.String))
+                                   .to_list())).alias("is_recorded")).sort("area", "from_year", "source_id")
+    return {"coverage": coverage.cells(every, awards, sources), "coverage_documents": documents}
+
+
 def _as_of(sources: pl.DataFrame) -> str | None:
     """The newest document's date: what a build's figures are as of."""
     return str(sources["published_date"].max()) if sources.height else None
@@ -289,6 +302,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
     details = raw.get("grant_details")
     tables, built = _tables(awards, sources, totals, population, progress)
     tables["other_currencies"] = grant_details.other_currencies(details, awards)
+    tables.update(coverage_tables(raw.get("coverage"), awards, sources))
     views = [(".", tables, built)]
     if public:
         progress("making the public view")
@@ -297,6 +311,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
         # Only wholly published awards: a part-redacted one may withhold its amount.
         public_tables["other_currencies"] = grant_details.other_currencies(
             details, seen[0].filter(pl.col("publication") == "published"))
+        public_tables.update(coverage_tables(raw.get("coverage"), seen[0], seen[1]))
         views.append((PUBLIC, public_tables, public_built))
     digest = register_digest(data)
     info = {

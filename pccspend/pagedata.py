@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pccspend import coverage as cover
 from pccspend import vocab
 from pccspend.db import Database
 from pccspend.filters import Filters
@@ -26,14 +27,17 @@ def _sum(column: str = "amount_gbp") -> pl.Expr:
 
 
 def overview(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
-    """Headline figures, spend by theme, by funding stream, by year, and the year-on-year change."""
+    """Headline figures, spend by theme, by funding stream, by year, and the year-on-year change
+    (only between years covered the same way: pccspend/coverage.py)."""
+    grid = db.query("coverage", filters)
     return {
         "kpis": db.query("kpis", filters),
         "other_currencies": db.query("other_currencies", filters),
         "by_theme": db.query("spend_by_theme", filters),
         "by_stream": db.query("spend_by_funding_stream", filters),
         "by_year": db.query("spend_by_year", filters),
-        "year_on_year": db.query("year_on_year", filters),
+        "year_on_year": cover.year_on_year(db.query("year_on_year", filters), grid),
+        "coverage": grid,
     }
 
 
@@ -94,6 +98,7 @@ def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
         "by_stream": by_stream,
         "by_stream_theme": by_stream_theme,
         "by_year_stream": db.query("spend_by_year_and_stream", filters),
+        "coverage": db.query("coverage", filters),
         "services": services,
         "about": about,
     }
@@ -106,6 +111,7 @@ def years(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
         "by_year_theme": db.query("spend_by_year", filters),
         "by_year_stream": db.query("spend_by_year_and_stream", filters),
         "commitments": db.query("commitments_by_year", filters),
+        "coverage": db.query("coverage", filters),
     }
 
 
@@ -146,6 +152,7 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
         "mechanisms": db.query("spend_by_mechanism", filters),
         "providers": every.select("provider", "amount_gbp", "award_count", "missing_amount_count"),
         "profile": db.query("spend_by_year", chosen_filters),
+        "coverage": db.query("coverage", filters),
         "profile_awards": db.query("awards", chosen_filters, row_limit=limit),
     }
 
@@ -165,7 +172,12 @@ def compare_areas(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
                       .alias("amount_per_resident_gbp"))
         .sort("area")
     )
-    return {"by_area_year": by_year, "by_area": by_area}
+    return {"by_area_year": by_year, "by_area": by_area, "coverage": db.query("coverage", filters)}
+
+
+def coverage(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
+    """How covered each area and year is, with its documents, and what each document covers."""
+    return {"grid": db.query("coverage", filters), "documents": db.query("coverage_documents", filters)}
 
 
 def data_quality(db: Database, filters: Filters, limit: int | None = None) -> dict[str, pl.DataFrame]:

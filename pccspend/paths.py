@@ -17,6 +17,7 @@ POPULATION_CSV = "census2021_population_by_police_force_area.csv"
 FUNDING_STREAMS_CSV = "funding_streams.csv"  # the office's own streams, beside the built-in ones
 IMPORT_MAPPING_CSV = "import_mapping.csv"  # the office's rules: themes (at build) and sectors (on import)
 GRANT_DETAILS_CSV = "grant_details.csv"  # what imported 360Giving grants arrived with (pccspend/grant_details.py)
+COVERAGE_CSV = "coverage.csv"  # what each document covers: area, years, all spend or some streams (pccspend/coverage.py)
 COLUMN_MAPS_CSV = "column_maps.csv"  # the office's spreadsheets' columns, per layout (pccspend/column_maps.py)
 
 
@@ -53,7 +54,7 @@ class DataDir:
     def register_files(self) -> list[Path]:
         """Every file the register is made of (some may not exist): what a build reads, and an
         import rule file, so its digest says what a build, a snapshot or an import plan came from."""
-        names = (AWARDS_CSV, SOURCES_CSV, TOTALS_CSV, FUNDING_STREAMS_CSV, IMPORT_MAPPING_CSV, GRANT_DETAILS_CSV,
+        names = (AWARDS_CSV, SOURCES_CSV, TOTALS_CSV, COVERAGE_CSV, FUNDING_STREAMS_CSV, IMPORT_MAPPING_CSV, GRANT_DETAILS_CSV,
                  COLUMN_MAPS_CSV)
         return [self.register / name for name in names] + [self.reference / POPULATION_CSV]
 

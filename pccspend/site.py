@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend import charts
+from pccspend.coverage import grid_table
 from pccspend.money import gbp
 
 TEMPLATES = Path(__file__).parent / "templates" / "snapshot"
@@ -87,10 +88,10 @@ def page_charts(frames: dict[str, pl.DataFrame], several_areas: bool) -> list[Ch
         out.append(_chart("spend_by_funding_stream", charts.spend_by_funding_stream_chart(f["by_stream"]),
                           f["by_stream"], "Bar chart", _total(f["by_stream"], "funding_stream")))
     if f["by_year"].height:
-        out.append(_chart("spend_by_year", charts.spend_by_year_chart(f["by_year"], "theme"), f["by_year"],
+        out.append(_chart("spend_by_year", charts.spend_by_year_chart(f["by_year"], "theme", f.get("coverage")), f["by_year"],
                           "Stacked bar chart", sorted(_total(f["by_year"], "financial_year"))))
     if several_areas and f["by_area"].height:
-        out.append(_chart("spend_by_area", charts.area_chart(f["by_area"]), f["by_area"],
+        out.append(_chart("spend_by_area", charts.area_chart(f["by_area"], coverage=f.get("coverage")), f["by_area"],
                           "Grouped bar chart", _total(f["by_area"], "area")))
     if f["providers"].height:
         out.append(_chart("top_providers", charts.top_providers_chart(f["providers"]), f["providers"],
@@ -99,9 +100,16 @@ def page_charts(frames: dict[str, pl.DataFrame], several_areas: bool) -> list[Ch
         by_status = f["commitments"].with_columns(
             (pl.col("financial_year") + " " + pl.col("status").replace({"optional_extension": "optional extension"}))
             .alias("year_status"))
-        out.append(_chart("commitments", charts.commitments_chart(f["commitments"]), f["commitments"],
+        out.append(_chart("commitments", charts.commitments_chart(f["commitments"], f.get("coverage")), f["commitments"],
                           "Stacked bar chart", sorted(_total(by_status, "year_status")), skip=("award_count",)))
     return out
+
+
+def coverage_context(grid: pl.DataFrame) -> dict:
+    """The coverage table of a page (pccspend/coverage.py): its years, one row per area with each
+    cell's coverage in words and documents, and each area's coverage in a sentence."""
+    table = grid_table(grid)
+    return {"years": table.columns[1:], "rows": table.rows(), "by_area": charts.coverage_by_area(grid)}
 
 
 # Cells -------------------------------------------------------------------------------------

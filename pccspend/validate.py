@@ -9,9 +9,9 @@ import polars as pl
 
 from pccspend import publication, vocab
 from pccspend.atomic import finish_replace
-from pccspend import grant_details
+from pccspend import coverage, grant_details
 from pccspend.paths import (
-    AWARDS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
+    AWARDS_CSV, COVERAGE_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
 )
 from pccspend.mapping import load_rules, target_problems
 from pccspend.problems import Problem, ValidationFailed
@@ -161,6 +161,22 @@ def totals_schema(source_ids: list[str], streams=vocab.FUNDING_STREAMS) -> pa.Da
             "publication_reason": _col(False),
         },
         strict=True,
+    )
+
+
+def coverage_schema(source_ids: list[str]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "source_id": _col(True, _check(lambda c: c.is_in(source_ids), "source_id must name a row of sources.csv")),
+            "area": _col(True),
+            "from_year": _col(True, financial_year()),
+            "to_year": _col(True, financial_year()),
+            "scope": _col(True, one_of(coverage.SCOPES, "scope")),
+            "streams": _col(False),
+            "note": _col(True),
+        },
+        strict=True,
+        unique=["source_id", "area", "from_year"],
     )
 
 
@@ -325,6 +341,12 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
         problems += _run_schema(totals_schema(source_ids, streams), totals, TOTALS_CSV)
         if awards is not None:
             problems += _cross_total_rules(totals, awards, broken_rows)
+    cover = None
+    if (data.register / COVERAGE_CSV).exists():  # optional: a document without rows covers what its awards show
+        cover = _read(data.register / COVERAGE_CSV, problems)
+        if cover is not None:
+            problems += _run_schema(coverage_schema(source_ids), cover, COVERAGE_CSV)
+            problems += coverage.cross_rules(cover, awards, COVERAGE_CSV, AWARDS_CSV)
     rules, rule_problems = load_rules(data)
     problems += rule_problems
     if awards is not None and {"award_id", "commitment_id"} <= set(awards.columns):
@@ -343,4 +365,4 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
             problems += _run_schema(POPULATION_SCHEMA, pop, POPULATION_CSV)
     problems = sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.rule, p.value or ""))
     return problems, {"awards": awards, "sources": sources, "stated_totals": totals, "population": pop,
-                      "grant_details": details}
+                      "grant_details": details, "coverage": cover}

@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 from pccspend.paths import PROJECT_ROOT
 
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
-PAGES = ["overview", "themes", "funding_streams", "years", "providers", "awards", "compare_areas",
+PAGES = ["overview", "themes", "funding_streams", "years", "providers", "awards", "compare_areas", "coverage",
          "data_quality", "sources"]
 CHARTS = {"overview": 4, "themes": 2, "funding_streams": 3, "years": 2, "providers": 3, "awards": 0,
-          "compare_areas": 1, "data_quality": 2, "sources": 0}
+          "compare_areas": 1, "data_quality": 2, "sources": 0, "coverage": 0}
 DEFAULT_KPIS = [("Total spend", "£4,832,360"), ("Awards", "56"), ("Providers", "28"),
                 ("Awards with no amount", "5")]
 MOJ = "MoJ Victims' Services Grant"
@@ -88,9 +88,14 @@ def test_overview_default_figures(open_app):
         "Not stated": "£2,341,852", "Crime and Disorder Reduction Grants": "£1,462,248", MOJ: "£961,260",
         "Casualty Reduction and Support Fund": "£67,000", "Community Safety Fund": "amount not stated",
         "Strategic Partnership Development Fund": "amount not stated", "Youth Fund": "amount not stated"}
-    change = figure(at, "Change from the previous financial year")["data"][0]
-    assert dict(zip(change["x"], change["text"])) == {
-        "2017/18": "+£2,168,735", "2018/19": "-£2,273,508", "2019/20": "£0", "2020/21": "-£336,682"}
+    # Only Leicestershire's substance misuse contribution is covered the same way in 2018/19 to 2020/21;
+    # 2017/18 and 2018/19 (no Cambridgeshire paper) say that coverage changed instead of a change in spend.
+    yoy = figure(at, "Change from the previous financial year")
+    assert dict(zip(yoy["data"][0]["x"], yoy["data"][0]["text"])) == {"2019/20": "£0", "2020/21": "-£336,682"}
+    assert {a["x"]: a["text"] for a in yoy["layout"]["annotations"]} == {
+        "2014/15": "no documents", "2015/16": "no documents", "2016/17": "coverage changed",
+        "2017/18": "coverage changed", "2018/19": "coverage changed", "2021/22": "coverage changed",
+        "2022/23": "coverage changed"}
     assert "based on 56 awards, 5 without an amount · click a bar to filter every page" in [
         c.value for c in at.caption]
 
@@ -195,8 +200,8 @@ def test_unpublished_rows_only_when_asked_and_marked(open_held_back):
 def test_filters_matching_nothing_show_a_friendly_empty_state(open_app):
     for page in PAGES:
         at = open_app({"min": "999999999"}, page)
-        if page == "sources":
-            continue  # the documents are listed whatever the filters
+        if page in ("sources", "coverage"):
+            continue  # the documents, and what they cover, are listed whatever the filters
         assert any(i.value.startswith("Nothing matches these filters") for i in at.info), page
     assert kpis(open_app({"min": "999999999"})) == [
         ("Total spend", "£0"), ("Awards", "0"), ("Providers", "0"), ("Awards with no amount", "0")]
@@ -268,10 +273,13 @@ def test_awards_explorer_shows_a_page_of_a_large_result_and_says_so(open_app, mo
 def test_compare_areas_per_resident(open_app):
     at = open_app({"measure": "per_resident"}, "compare_areas")
     fig = figure(at, "Spend per resident by area and financial year")
-    cambs = next(t for t in fig["data"] if t["name"] == "Cambridgeshire")
-    assert dict(zip(cambs["x"], cambs["y"])) == {"2013/14": None, "2016/17": 0.2426, "2017/18": 2.5419,
-                                                 "2018/19": None, "2019/20": None, "2020/21": None,
-                                                 "2022/23": None}
+    cambs = next(t for t in fig["data"] if t["name"] == "Cambridgeshire (coverage differs)")
+    # Every year of the span, none skipped; a year no Cambridgeshire document covers says so.
+    nothing = "no documents"
+    assert list(zip(cambs["x"], cambs["y"], cambs["text"])) == [
+        ("2013/14", 0.0, nothing), ("2014/15", 0.0, nothing), ("2015/16", 0.0, nothing), ("2016/17", 0.2426, ""),
+        ("2017/18", 2.5419, ""), ("2018/19", 0.0, nothing), ("2019/20", 0.0, nothing), ("2020/21", 0.0, nothing),
+        ("2021/22", 0.0, nothing), ("2022/23", 0.0, nothing)]
     totals = at.dataframe[-1].value
     assert totals[["area", "amount_gbp"]].values.tolist()[:2] == [["Cambridgeshire", 2490508.0],
                                                                   ["Leicestershire", 2341852.0]]

@@ -15,13 +15,14 @@ MOJ = "MoJ Victims' Services Grant"
 
 def test_every_page_returns_named_frames(db):
     pages = {
-        "overview": {"kpis", "other_currencies", "by_theme", "by_stream", "by_year", "year_on_year"},
+        "overview": {"kpis", "other_currencies", "by_theme", "by_stream", "by_year", "year_on_year", "coverage"},
         "themes": {"hierarchy", "level", "awards"},
-        "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about"},
-        "years": {"by_year_theme", "by_year_stream", "commitments"},
-        "providers": {"top", "concentration", "mechanisms", "providers", "profile", "profile_awards"},
+        "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about", "coverage"},
+        "years": {"by_year_theme", "by_year_stream", "commitments", "coverage"},
+        "providers": {"top", "concentration", "mechanisms", "providers", "profile", "profile_awards", "coverage"},
         "awards": {"awards", "kpis"},
-        "compare_areas": {"by_area_year", "by_area"},
+        "compare_areas": {"by_area_year", "by_area", "coverage"},
+        "coverage": {"grid", "documents"},
         "data_quality": {"reconciliation", "gaps", "issues"},
         "sources": {"documents", "text"},
     }
@@ -29,17 +30,20 @@ def test_every_page_returns_named_frames(db):
         assert set(getattr(pagedata, name)(db, Filters())) == frames, name
 
 
-def test_year_on_year_compares_consecutive_years_only(db):
+def test_year_on_year_compares_years_covered_the_same_way_only(db):
     rows = pagedata.overview(db, Filters())["year_on_year"].select(
-        "financial_year", "amount_gbp", "change_gbp").rows()
+        "financial_year", "amount_gbp", "change_gbp", "comparison").rows()
     assert rows == [
-        ("2013/14", None, None),
-        ("2016/17", D("553682.00"), None),  # 2015/16 has no awards: nothing to compare with
-        ("2017/18", D("2722417.00"), D("2168735.00")),
-        ("2018/19", D("448909.00"), D("-2273508.00")),
-        ("2019/20", D("448909.00"), D("0.00")),
-        ("2020/21", D("112227.00"), D("-336682.00")),
-        ("2022/23", D("546216.00"), None),  # EXE0004/21; 2021/22 has no awards to compare with
+        ("2013/14", None, None, "first year"),
+        ("2014/15", None, None, "no documents"),  # no year is skipped; none is £0 either
+        ("2015/16", None, None, "no documents"),
+        ("2016/17", D("553682.00"), None, "coverage changed"),
+        ("2017/18", D("2722417.00"), None, "coverage changed"),  # other Cambridgeshire streams
+        ("2018/19", D("448909.00"), None, "coverage changed"),  # no Cambridgeshire paper: not -£2,273,508
+        ("2019/20", D("448909.00"), D("0.00"), "change"),
+        ("2020/21", D("112227.00"), D("-336682.00"), "change"),
+        ("2021/22", D("0.00"), None, "coverage changed"),  # EXE0001's optional extension only: £0 by default
+        ("2022/23", D("546216.00"), None, "coverage changed"),  # EXE0004/21
     ]
 
 

@@ -23,6 +23,9 @@ from tests.conftest import edit, set_row
 FILTER_PARAMS = {"filters"}
 COUNTS = ["award_count", "missing_amount_count"]
 EXPECTED = {
+    "coverage": (FILTER_PARAMS, ["area", "financial_year", "coverage", "streams", "source_ids", "documents"]),
+    "coverage_documents": (FILTER_PARAMS, ["source_id", "title", "area", "from_year", "to_year", "scope", "streams",
+                                           "note", "is_recorded"]),
     "area_comparison": (FILTER_PARAMS, ["area", "financial_year", "amount_gbp", *COUNTS, "population", "amount_per_resident_gbp"]),
     "awards": (FILTER_PARAMS | {"row_limit"}, [
         "award_id", "area", "funder", "financial_year", "theme", "plan_priority", "funding_stream",

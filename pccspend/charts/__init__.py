@@ -12,11 +12,11 @@ provider), so a click on a bar can be turned into a filter.
 
 from pccspend.charts.base import (
     ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, EMPTY_MESSAGE, FONT, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL,
-    OFFICE_STREAM_COLOUR, STATUS_PATTERNS, coverage, empty_figure, label, money_tick, money_ticks, status_label,
+    NO_DOCUMENTS, OFFICE_STREAM_COLOUR, STATUS_PATTERNS, chart_years, coverage, coverage_by_area, empty_figure, label, money_tick, money_ticks, status_label,
     stream_colour, theme_colour,
 )
 from pccspend.charts.records import (
-    GAP_COLUMNS, area_chart, data_gaps_chart, mechanism_share_chart, provider_profile_chart, reconciliation_chart,
+    COVERAGE_DIFFERS, GAP_COLUMNS, area_chart, data_gaps_chart, mechanism_share_chart, provider_profile_chart, reconciliation_chart,
     top_providers_chart,
 )
 from pccspend.charts.spend import (
@@ -25,7 +25,8 @@ from pccspend.charts.spend import (
 )
 
 __all__ = [
-    "ALL_OTHERS", "ALL_OTHERS_COLOUR", "AREA_PALETTE", "EMPTY_MESSAGE", "FONT", "GAP_COLUMNS", "HEIGHT", "HIGHLIGHT",
+    "ALL_OTHERS", "ALL_OTHERS_COLOUR", "AREA_PALETTE", "COVERAGE_DIFFERS", "EMPTY_MESSAGE", "NO_DOCUMENTS",
+    "chart_years", "coverage_by_area", "FONT", "GAP_COLUMNS", "HEIGHT", "HIGHLIGHT",
     "LIGHT", "NEUTRAL", "OFFICE_STREAM_COLOUR", "STATUS_PATTERNS", "area_chart", "breakdown_chart",
     "commitments_by_year_chart", "commitments_chart", "coverage", "data_gaps_chart", "empty_figure",
     "hierarchy_chart", "label", "mechanism_share_chart", "money_tick", "money_ticks", "provider_profile_chart",

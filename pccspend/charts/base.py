@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
+from pccspend import coverage as cover
 from pccspend import vocab
+from pccspend.fy import fy_label
 from pccspend.money import gbp
 
 EMPTY_MESSAGE = "Nothing matches these filters. Try widening them, or clear them in the sidebar."
@@ -212,6 +214,57 @@ def _hbar(frame: pl.DataFrame, category: str, title: str, colour: Callable[[str]
     _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x", axis_title)
     height = max(220, 90 + 40 * len(rows))
     return _layout(fig, title, height=height)
+
+
+# Years ------------------------------------------------------------------------------------
+
+NO_DOCUMENTS = "no documents"
+NO_DOCUMENTS_FILL = "#EDEDED"  # a year no document covers: a grey band, never a bar
+
+
+coverage_by_area = cover.by_area  # each area's coverage in words, for captions beside area charts
+
+
+def year_span(*groups) -> list[str]:
+    """Every financial year from the first to the last in `groups` (none skipped)."""
+    years = [y for group in groups for y in group if y]
+    if not years:
+        return []
+    starts = [int(y[:4]) for y in years]
+    return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
+
+
+def chart_years(frame: pl.DataFrame, coverage: pl.DataFrame | None, column: str = "financial_year") -> list[str]:
+    """The x axis of a chart across years: the frame's years and the coverage frame's, contiguous."""
+    covered = coverage["financial_year"].to_list() if coverage is not None and coverage.height else []
+    return year_span(frame[column].to_list(), covered)
+
+
+def year_coverage(coverage: pl.DataFrame | None) -> dict[str, str]:
+    """Each year's coverage in words, for hover text ('partial: ...', 'no documents')."""
+    if coverage is None or coverage.is_empty():
+        return {}
+    years = cover.by_year(coverage)
+    texts = {}
+    for year, part in coverage.group_by("financial_year"):
+        cells = [f"{a}: {cover.year_label(c, s)}" for a, c, s in sorted(part.select("area", "coverage", "streams").rows())]
+        texts[year[0]] = f"coverage ({years[year[0]][0]}): " + "; ".join(cells)
+    return texts
+
+
+def mark_years(fig: go.Figure, years: list[str], shown: set[str], coverage: pl.DataFrame | None) -> None:
+    """Years with nothing drawn, said apart: 'no documents' (no document covers the year: a grey
+    band) or '£0 awarded' (documents cover it and award nothing under these filters)."""
+    levels = {y: level for y, (level, _) in cover.by_year(coverage).items()}
+    for i, year in enumerate(years):
+        if year in shown:
+            continue
+        nothing = levels.get(year, "none") == "none"
+        if nothing:
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=0, y1=1,
+                          fillcolor=NO_DOCUMENTS_FILL, line=dict(width=0), layer="below")
+        fig.add_annotation(x=year, y=0, xref="x", yref="y", text=NO_DOCUMENTS if nothing else "£0 awarded",
+                           textangle=-90, yanchor="bottom", showarrow=False, font=dict(size=12, color="#555555"))
 
 
 def theme_colour(theme: str) -> str:

@@ -6,10 +6,11 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend.charts.base import (
-    ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, _esc, _float, _hover, bar, figure,
-    _layout, _money_axis, _wrap, empty_figure,
+    ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, _esc, _float, _hover,
+    _layout, _money_axis, _wrap, bar, chart_years, empty_figure, figure,
 )
 from pccspend.charts.spend import stacked_chart
+from pccspend import coverage as cover
 from pccspend.money import gbp
 
 
@@ -58,33 +59,53 @@ def mechanism_share_chart(frame: pl.DataFrame) -> go.Figure:
     return _layout(fig, title, height=max(240, 90 + 38 * len(rows)))
 
 
-def provider_profile_chart(frame: pl.DataFrame, provider: str) -> go.Figure:
+def provider_profile_chart(frame: pl.DataFrame, provider: str, coverage: pl.DataFrame | None = None) -> go.Figure:
     """One provider's awards by financial year, stacked by theme (queries/spend_by_year filtered
-    to the provider)."""
+    to the provider), every year from its first to its last award."""
     title = f"Awards to {provider} by financial year"
     if frame.is_empty():
         return empty_figure(f"No awards to {provider} under these filters.", title)
-    return stacked_chart(frame, "financial_year", "theme", title)
+    years = set(frame["financial_year"].to_list())
+    if coverage is not None:  # the provider's own span, not the register's
+        first, last = min(years), max(years)
+        coverage = coverage.filter(pl.col("financial_year").is_between(pl.lit(first), pl.lit(last)))
+    return stacked_chart(frame, "financial_year", "theme", title, coverage=coverage)
 
 
 # Areas -------------------------------------------------------------------------------------
 
 
-def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp") -> go.Figure:
-    """Spend (or spend per resident) by area and financial year (queries/area_comparison)."""
+COVERAGE_DIFFERS = "coverage differs"
+
+
+def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp", coverage: pl.DataFrame | None = None) -> go.Figure:
+    """Spend (or spend per resident) by area and financial year (queries/area_comparison), every
+    year of the span. With `coverage` (queries/coverage): an area-year no document covers reads
+    'no documents', a covered one without awards '£0', and areas covered differently from the
+    others in some year are named '(coverage differs)' in the legend."""
     per_resident = measure == "amount_per_resident_gbp"
     title = "Spend per resident by area and financial year" if per_resident else "Spend by area and financial year"
     if frame.is_empty():
         return empty_figure(title=title)
-    years = sorted(set(frame["financial_year"].to_list()))
+    years = chart_years(frame, coverage)
     areas = sorted(set(frame["area"].to_list()))
+    cells = {} if coverage is None else {(a, y): (c, s) for a, y, c, s in
+                                         coverage.select("area", "financial_year", "coverage", "streams").rows()}
+    differs = _differing_areas(cells, areas, years)
     fig = figure()
     for i, area in enumerate(areas):
         rows = {r["financial_year"]: r for r in frame.filter(pl.col("area") == area).to_dicts()}
         values = [_float(rows[y][measure]) if y in rows else None for y in years]
+        level = {y: cells.get((area, y), ("none" if cells else None, None)) for y in years}
+        marks = ["" if y in rows else (NO_DOCUMENTS if level[y][0] in ("none", None) else "£0") for y in years]
+        name = f"{area} ({COVERAGE_DIFFERS})" if area in differs else area
         fig.add_trace(bar(
-            name=_esc(area), x=years, y=values, marker_color=AREA_PALETTE[i % len(AREA_PALETTE)],
-            customdata=[[y, _area_hover(rows.get(y), per_resident)] for y in years],
+            name=_esc(name), x=years, y=[0.0 if m else v for v, m in zip(values, marks)],
+            marker_color=AREA_PALETTE[i % len(AREA_PALETTE)],
+            text=marks, textposition="outside", textangle=-90, cliponaxis=False,
+            customdata=[[y, _area_hover(rows.get(y), per_resident)
+                         + (f"<br>coverage: {_esc(cover.year_label(*level[y]))}" if level[y][0] else "")]
+                        for y in years],
             hovertemplate=f"<b>{_esc(area)}</b> · %{{x}}<br>%{{customdata[1]}}<extra></extra>",
         ))
     fig.update_layout(barmode="group")
@@ -97,6 +118,16 @@ def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp") -> go.Figure:
     else:
         _money_axis(fig, values, "y")
     return _layout(fig, title, legend=True, height=HEIGHT + 40)
+
+
+def _differing_areas(cells: dict, areas: list[str], years: list[str]) -> set[str]:
+    """Areas whose coverage in some year differs from another area's that year."""
+    out = set()
+    for year in years:
+        seen = {area: cells.get((area, year), ("none", None)) for area in areas}
+        if len(set(seen.values())) > 1:
+            out |= set(areas)
+    return out if cells else set()
 
 
 def _area_hover(row: dict | None, per_resident: bool) -> str:

@@ -6,9 +6,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend.charts.base import (
-    AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
-    _money_axis, _order, _wrap, bar, empty_figure, figure, label, status_label, stream_colour, theme_colour,
-    treemap,
+    AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, NO_DOCUMENTS_FILL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
+    _money_axis, _order, _wrap, bar, chart_years, empty_figure, figure, label, mark_years, status_label,
+    stream_colour, theme_colour, treemap, year_coverage, year_span,
 )
 from pccspend.money import gbp
 
@@ -41,11 +41,13 @@ def breakdown_chart(frame: pl.DataFrame, category: str, title: str, colour_by: s
 
 
 def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
-                  x_title: str = "Financial year") -> go.Figure:
-    """Vertical bars of `amount_gbp` by `x`, stacked by `stack_by` (theme or funding stream colours)."""
+                  x_title: str = "Financial year", coverage: pl.DataFrame | None = None) -> go.Figure:
+    """Vertical bars of `amount_gbp` by financial year `x`, stacked by `stack_by` (theme or funding
+    stream colours); every year in the span, those with nothing drawn marked (`mark_years`)."""
     if frame.is_empty():
         return empty_figure(title=title)
-    xs = sorted(set(frame[x].to_list()))
+    xs = chart_years(frame, coverage, x)
+    covered = year_coverage(coverage)
     colour = _colour_for(stack_by)
     fig = figure()
     for value in _order(stack_by, frame[stack_by].to_list()):
@@ -56,7 +58,7 @@ def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
             x=xs,
             y=[_float(r["amount_gbp"]) if r else None for r in rows],
             marker_color=colour(value),
-            customdata=[[v, _hover(r["amount_gbp"], r.get("award_count")) if r else ""]
+            customdata=[[v, _hover(r["amount_gbp"], r.get("award_count"), _esc(covered.get(v, ""))) if r else ""]
                         for v, r in zip(xs, rows)],
             hovertemplate=f"<b>%{{x}}</b> · {_esc(label(value))}<br>%{{customdata[1]}}<extra></extra>",
         ))
@@ -64,22 +66,28 @@ def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs, title_text=x_title)
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    mark_years(fig, xs, set(frame[x].to_list()), coverage)
     return _layout(fig, title, legend=True, height=HEIGHT + 40)
 
 
-def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme") -> go.Figure:
+def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme", coverage: pl.DataFrame | None = None) -> go.Figure:
     """Spend by financial year stacked by theme (queries/spend_by_year) or by funding stream
-    (queries/spend_by_year_and_stream)."""
+    (queries/spend_by_year_and_stream); `coverage` (queries/coverage) marks years no document covers."""
     what = "theme" if stack_by == "theme" else "funding stream"
-    return stacked_chart(frame, "financial_year", stack_by, f"Spend by financial year and {what}")
+    return stacked_chart(frame, "financial_year", stack_by, f"Spend by financial year and {what}", coverage=coverage)
 
 
 def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
-    """Change in spend from the year before (queries/year_on_year): rises dark, falls light (theme
-    and stream colours are kept for themes and streams)."""
+    """Change in spend from the year before (pccspend/coverage.py `year_on_year`): rises dark,
+    falls light, drawn only between years covered the same way; any other year says why in words
+    ('coverage changed', 'no documents')."""
     title = "Change from the previous financial year"
-    rows = [r for r in frame.to_dicts() if r["change_gbp"] is not None]
-    if not rows:
+    if "comparison" not in frame.columns:  # the query's own answer: a change wherever it has one
+        frame = frame.with_columns(pl.when(pl.col("change_gbp").is_not_null()).then(pl.lit("change"))
+                                   .otherwise(pl.lit("first year")).alias("comparison"))
+    rows = [r for r in frame.to_dicts() if r["comparison"] == "change"]
+    years = year_span(frame["financial_year"].to_list())
+    if len(years) < 2:
         return empty_figure("No two consecutive financial years to compare under these filters.", title)
     changes = [float(r["change_gbp"]) for r in rows]
     fig = figure(bar(
@@ -94,8 +102,17 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
                     for r in rows],
         hovertemplate="<b>%{x}</b><br>%{customdata[1]}<extra></extra>",
     ))
-    fig.update_xaxes(type="category", title_text="Financial year")
-    _money_axis(fig, [c * 1.2 for c in changes], "y", "Change in spend")
+    said = {r["financial_year"]: r["comparison"] for r in frame.to_dicts() if r["comparison"] not in ("change", "first year")}
+    for i, year in enumerate(years):
+        if year in said:
+            if said[year] == NO_DOCUMENTS:
+                fig.add_shape(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=0, y1=1,
+                              fillcolor=NO_DOCUMENTS_FILL, line=dict(width=0), layer="below")
+            fig.add_annotation(x=year, y=0, xref="x", yref="y", text=_esc(said[year]), textangle=-90,
+                               yanchor="bottom", showarrow=False, font=dict(size=12, color="#555555"))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years,
+                     title_text="Financial year (a change is drawn only between years covered the same way)")
+    _money_axis(fig, [c * 1.2 for c in changes] or [0.0, 1.0], "y", "Change in spend")
     return _layout(fig, title)
 
 
@@ -171,13 +188,13 @@ def stream_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
 # Commitments -------------------------------------------------------------------------------
 
 
-def commitments_chart(frame: pl.DataFrame) -> go.Figure:
+def commitments_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None = None) -> go.Figure:
     """Multi-year commitments (queries/commitments): each year's money, committed solid and
     optional extension hatched."""
     title = "Multi-year commitments: committed and optional extension"
     if frame.is_empty():
         return empty_figure("No multi-year commitments under these filters.", title)
-    years = sorted(set(frame["financial_year"].to_list()))
+    years = chart_years(frame, coverage)
     fig = figure()
     colours = {c: AREA_PALETTE[i % len(AREA_PALETTE)]
                for i, c in enumerate(sorted(set(frame["commitment_id"].to_list())))}
@@ -199,16 +216,17 @@ def commitments_chart(frame: pl.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    mark_years(fig, years, set(frame["financial_year"].to_list()), coverage)
     return _layout(fig, title, legend=True, height=HEIGHT + 80)
 
 
-def commitments_by_year_chart(frame: pl.DataFrame) -> go.Figure:
+def commitments_by_year_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None = None) -> go.Figure:
     """Multi-year commitments added up by year (queries/commitments_by_year): committed solid,
     optional extension hatched. Unlike commitments_chart, one bar per status at any scale."""
     title = "Multi-year commitments by year: committed and optional extension"
     if frame.is_empty():
         return empty_figure("No multi-year commitments under these filters.", title)
-    years = sorted(set(frame["financial_year"].to_list()))
+    years = chart_years(frame, coverage)
     fig = figure()
     for status in sorted(set(frame["status"].to_list()), key=lambda s: (s == "optional_extension", s)):
         rows = {r["financial_year"]: r for r in frame.filter(pl.col("status") == status).to_dicts()}
@@ -225,4 +243,5 @@ def commitments_by_year_chart(frame: pl.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
+    mark_years(fig, years, set(frame["financial_year"].to_list()), coverage)
     return _layout(fig, title, legend=True)

@@ -33,6 +33,7 @@ PAGES = (
     PageSpec("Records", "awards", "Awards", ":material/table_rows:"),
     PageSpec("Records", "data_quality", "Data quality", ":material/fact_check:"),
     PageSpec("Records", "sources", "Source documents", ":material/description:"),
+    PageSpec("Records", "coverage", "Coverage", ":material/grid_on:"),
     PageSpec("Office", "import_data", "Import awards", ":material/upload_file:", needs="import"),
     PageSpec("Office", "review", "Review and publish", ":material/rule:", needs="decide"),
     PageSpec("Office", "publish", "Publish a snapshot", ":material/publish:", needs="snapshot"),
