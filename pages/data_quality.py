@@ -10,9 +10,9 @@ GAPS = ("issue", "award_id", "area", "financial_year", "service", "provider", "a
         "source_locator", "document")
 
 
-def highlight(frame):
+def highlight(style):
     """Differences that are not zero stand out."""
-    return frame.to_pandas().style.map(
+    return style.map(
         lambda v: "background-color: #FBE3D6; font-weight: bold" if v not in (0, None) and v == v else "",
         subset=["difference_gbp"])
 
@@ -27,7 +27,7 @@ st.caption("Each total a document states, beside the sum of the lines it covers.
 ui.chart(charts.reconciliation_chart(data["reconciliation"]), data["reconciliation"], "reconciliation",
          empty="No stated totals under these filters.")
 if not data["reconciliation"].is_empty():
-    ui.table(data["reconciliation"], key="reconciliation-table", first=TOTALS, styled=highlight)
+    ui.table(data["reconciliation"], key="reconciliation-table", first=TOTALS, styler=highlight)
 
 st.subheader("Gaps")
 ui.chart(charts.data_gaps_chart(data["gaps"]), data["gaps"], "data_quality")

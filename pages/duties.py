@@ -35,4 +35,4 @@ if lacking.is_empty():
 else:
     st.caption(f"{lacking['award_id'].n_unique():,} awards. \"missing\" names the register's columns to fill "
                "(provider is the recipient).")
-    ui.table(lacking, key="duties:missing", first=duties.LIST_COLUMNS, height=480)
+    ui.table(lacking, key="duties:missing", first=duties.LIST_COLUMNS, max_rows=13)

@@ -32,7 +32,7 @@ cols[2].metric("Held back (not published)", f"{view.held_back:,}", border=True,
 st.subheader("What the public will see")
 if view.awards.height < view.kpis["award_count"]:
     st.caption(f"The first {view.awards.height:,} of {view.kpis['award_count']:,} published awards.")
-ui.table(view.awards, key="publish:awards", height=360)
+ui.table(view.awards, key="publish:awards", max_rows=9)
 
 name = zip_name(scope) + ".zip"
 if st.button("Build the snapshot", type="primary", key="publish:build", disabled=not view.kpis["award_count"]):

@@ -27,7 +27,8 @@ from pccspend.queries import load_query, macro_sql, query_params, query_rows
 from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
 
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
-DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None, "duties": sql_duties(), "source_id": None, "include_decided": False}
+DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None, "duties": sql_duties(), "source_id": None, "include_decided": False,
+                  "award_id": None}
 # Answers kept per database (one build, so never stale): the filters are shared by every page, so
 # moving between pages asks many of the same questions again.
 CACHE_BYTES = 256 * 1024 * 1024

@@ -19,7 +19,7 @@ from pccspend.filters import FILTERS, LIST, TOGGLE, YEARS, AMOUNT, TEXT, Filters
 URL_NAMES = {field: key for spec in FILTERS for field, key in zip(spec.fields, spec.url)}
 FILTER_KEYS = frozenset(URL_NAMES.values())
 # Per-page view settings (drill path, stacking, top N, ...): each page checks its own values.
-VIEW_KEYS = frozenset({"drill", "stack", "top", "profile", "measure", "doc", "at"})
+VIEW_KEYS = frozenset({"drill", "stack", "top", "profile", "measure", "doc", "at", "award"})
 
 
 def from_query(params: Mapping[str, Sequence[str] | str], options: Mapping[str, set[str]],

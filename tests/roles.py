@@ -10,11 +10,11 @@ from pathlib import Path
 
 ROLES = ("viewer", "analyst", "editor", "publisher", "admin")
 DATA_PAGES = ("overview", "themes", "funding_streams", "years", "providers", "compare_areas", "awards",
-              "data_quality", "sources")
+              "data_quality", "sources", "coverage")
 OFFICE_PAGES = ("import_data", "review", "publish", "duties", "activity", "access")
 TITLES = {"overview": "Overview", "themes": "Themes", "funding_streams": "Funding streams", "years": "Years",
           "providers": "Providers", "compare_areas": "Compare areas", "awards": "Awards",
-          "data_quality": "Data quality", "sources": "Source documents", "import_data": "Import awards",
+          "data_quality": "Data quality", "coverage": "Coverage", "sources": "Source documents", "import_data": "Import awards",
           "review": "Review and publish", "publish": "Publish a snapshot", "duties": "Transparency duties",
           "activity": "Activity", "access": "Access"}
 

@@ -92,6 +92,23 @@ EXPECTED = {
         "source_id", "title", "publisher", "published_date", "kind", "file_name", "url", "reference",
         "amount_gbp", *COUNTS,
     ]),
+    # One award's record (pccspend/record.py): not filtered, a link names one award.
+    "award_record": ({"award_id"}, [
+        "award_id", "commitment_id", "area", "funder", "financial_year", "theme", "plan_priority", "funding_stream",
+        "service", "description", "provider", "provider_sector", "recipient_org_id", "amount_gbp", "amount_note",
+        "mechanism", "status", "decision_ref", "decision_date", "source_id", "source_locator", "purpose", "conditions",
+        "crime_reduction_reasons", "value_for_money_reasons", "contract_value_gbp", "contract_copy_url", "publication",
+        "redacted_fields", "publication_reason", "publication_decided_by", "publication_decided_on", "notes",
+        "stated_theme", "theme_basis", "theme_basis_source_id", "theme_basis_locator", "stated_funding_stream",
+        "funding_stream_basis", "funding_stream_basis_source_id", "funding_stream_basis_locator", "theme_rule",
+        "theme_rule_reason", "theme_rule_decided_by", "source_title", "source_publisher", "source_published_date",
+        "source_file", "source_url", "theme_basis_source_title", "funding_stream_basis_source_title",
+    ]),
+    "award_commitment": (FILTER_PARAMS | {"award_id"}, [
+        "award_id", "financial_year", "amount_gbp", "status", "source_locator", "is_this_award"]),
+    "award_totals": (FILTER_PARAMS | {"award_id"}, [
+        "total_id", "description", "total_kind", "stated_total_gbp", "line_sum_gbp", "difference_gbp", "line_count",
+        "missing_amount_count", "amount_note", "source_id", "source_title", "source_locator"]),
 }
 ALL_PUBLIC = Filters()
 EXT = Filters(include_extensions=True)

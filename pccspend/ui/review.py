@@ -8,7 +8,7 @@ import streamlit as st
 
 from pccspend.decisions import ACTIONS, KEEP
 from pccspend.publication import REDACTABLE, field_list
-from pccspend.ui.panels import LABELS, source_link
+from pccspend.ui.tables import LABELS, source_link
 
 EDITABLE = ("decision", "fields", "reason")
 AWARD_WIDTH, DECISION_WIDTH = 200, 100  # px: the first two columns (tests/test_review.py clicks a decision)
