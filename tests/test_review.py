@@ -338,7 +338,11 @@ def test_the_page_is_in_the_office_section_before_publish():
 
 # -- Chromium against the real server ---------------------------------------------------------------
 
-def settle(page) -> None:
+def settle(page, metrics: bool = False) -> None:
+    """Wait until the script run is over; `metrics`: first until the page's figures are drawn (a page
+    just opened reads "not running" before its first run has started)."""
+    if metrics:
+        page.locator('[data-testid="stMetricValue"]').nth(1).wait_for(timeout=60_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_timeout(600)  # the last deltas paint
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
@@ -359,7 +363,7 @@ def test_chromium_publishes_one_draft_row_by_row_and_the_public_count_changes(tr
         try:
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(base)
-            settle(page)
+            settle(page, metrics=True)
             kpis = page.locator('[data-testid="stMetricValue"]')  # total spend, awards, providers, no amount
             assert kpis.all_inner_texts()[:2] == ["£4,832,360", "56"]  # the drafts count nowhere
             nav = page.locator('[data-testid="stSidebarNav"]')
@@ -384,7 +388,7 @@ def test_chromium_publishes_one_draft_row_by_row_and_the_public_count_changes(tr
                 f"changed (1 published), decided by {local_person().name} on {today}.")
             nav.get_by_role("link", name="Overview").click()
             page.wait_for_function("() => !location.pathname.endsWith('/review')", timeout=30_000)
-            settle(page)
+            settle(page, metrics=True)
             assert kpis.all_inner_texts()[:2] == ["£4,834,626", "57"]  # with the grant's £2,266
         finally:
             browser.close()
