@@ -66,6 +66,16 @@ def render(images: Sequence[Image], progress: Callable[[str], None] = lambda _m:
         svg.write_bytes(stable_svg(svg.read_bytes(), image.path.name))
 
 
+def figure_bytes(fig: go.Figure, fmt: str, name: str) -> bytes:
+    """One figure as PNG or SVG bytes (a dashboard download): drawn as the snapshot draws it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="pccspend-chart-") as tmp:
+        path = Path(tmp) / name
+        render([Image(fig, path)])
+        return path.with_suffix(f".{fmt}").read_bytes()
+
+
 def stable_svg(svg: bytes, name: str) -> bytes:
     """The SVG with Plotly's random ids made stable: the figure's id (`defs-1a2b3c`, `clip1a2b3cxy`)
     becomes one made from `name`, and each pattern's random suffix (`p1a2b3c-legend-9f8e7d`) its

@@ -188,6 +188,27 @@ def test_a_chart_s_csv_holds_its_bars(server, new_page):
     ]
 
 
+def test_a_chart_downloads_as_png_and_svg_drawn_like_the_snapshot(server, new_page):
+    """Every dashboard chart offers PNG and SVG, drawn on click by kaleido as the snapshot draws
+    them: real image files, holding the chart's own labels, named INTERNAL in the office's view."""
+    page = new_page(height=1600)
+    page.goto(f"{server}/funding_streams?theme=victims")
+    settle(page, 3)
+    page.get_by_text("Show data").first.click()
+    files = {}
+    for fmt in ("PNG", "SVG"):
+        with page.expect_download(timeout=90_000) as download:
+            page.get_by_role("button", name=f"Download this chart ({fmt})").first.click()
+        files[fmt] = (download.value.suggested_filename, open(download.value.path(), "rb").read())
+    assert files["PNG"][0] == "spend_by_funding_stream-INTERNAL.png"
+    assert files["PNG"][1].startswith(b"\x89PNG\r\n\x1a\n")
+    assert files["SVG"][0] == "spend_by_funding_stream-INTERNAL.svg"
+    svg = files["SVG"][1].decode("utf-8")
+    assert svg.startswith("<svg")
+    # The chart's own title and bar values, as text (labels wrap into lines of their own).
+    assert "Spend by funding stream" in svg and ">£961,260<" in svg and ">£343,857<" in svg
+
+
 def test_a_source_link_opens_the_document_at_its_locator(server, new_page):
     page = new_page(height=1400)
     page.goto(f"{server}/sources?doc=CAM-BCB-2017-05-11&at=Paragraph%204.3%2C%20Grant%20Agreements")

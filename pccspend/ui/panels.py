@@ -80,6 +80,19 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
             st.download_button("Download this chart's data (CSV)", functools.partial(to_csv_bytes, frame),
                                file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}", on_click="ignore",
                                help="Published awards only")
+        _image_downloads(fig, name)
+
+
+def _image_downloads(fig: go.Figure, name: str) -> None:
+    """The chart as PNG and as SVG, drawn on click as the snapshot draws it (kaleido in Chromium);
+    named INTERNAL in the office's view, like its data."""
+    from pccspend.images import figure_bytes
+
+    stem = internal_name(name) if may("held_back") else name
+    left, right = st.columns(2)
+    for column, fmt, mime in ((left, "png", "image/png"), (right, "svg", "image/svg+xml")):
+        column.download_button(f"Download this chart ({fmt.upper()})", functools.partial(figure_bytes, fig, fmt, stem),
+                               file_name=f"{stem}.{fmt}", mime=mime, key=f"{fmt}:{name}", on_click="ignore")
 
 
 def _clicked(key: str, on_click: Callable[[str], None]) -> None:
