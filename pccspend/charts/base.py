@@ -91,8 +91,12 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _wrap(text: str, width: int = 26) -> str:
-    """A long category label broken over lines (escaped), so bars keep their room."""
+MAX_LABEL_LINES = 2  # a bar's row holds two lines of label; a third ran into the next bar's
+
+
+def _wrap(text: str, width: int = 26, max_lines: int = MAX_LABEL_LINES) -> str:
+    """A long category label broken over lines (escaped), so bars keep their room; past `max_lines`
+    it is shortened with an ellipsis (the whole name is in the hover and under "Show data")."""
     words, lines, line = str(text).split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -101,7 +105,21 @@ def _wrap(text: str, width: int = 26) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        lines = lines[:max_lines - 1] + [(last[:width - 1] if len(last) >= width else last).rstrip(" ,") + "…"]
     return "<br>".join(_esc(x) for x in lines)
+
+
+def _labels(names) -> list[str]:
+    """Wrapped labels for a category axis, kept distinct: two long names shortened alike would
+    otherwise be one category, their bars drawn as one (a zero-width space tells them apart)."""
+    out, seen = [], {}
+    for name in names:
+        text = _wrap(name)
+        seen[text] = seen.get(text, -1) + 1
+        out.append(text + "\u200b" * seen[text])
+    return out
 
 
 # Axes --------------------------------------------------------------------------------------
@@ -160,7 +178,9 @@ def _layout(fig: go.Figure, title: str, *, height: int = HEIGHT, legend: bool = 
         height=height,
         margin=dict(l=10, r=20, t=50, b=10),
         showlegend=legend,
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0, title_text=""),
+        # At the foot of the figure, not of the plot: below the plot it sat on the axis title
+        # whenever the year labels were turned.
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, title_text=""),
         hoverlabel=dict(bgcolor="white", font_size=13),
         clickmode="event+select",
         dragmode=False,
@@ -196,7 +216,7 @@ def _hbar(frame: pl.DataFrame, category: str, title: str, colour: Callable[[str]
         return empty_figure(title=title)
     rows = frame.sort("amount_gbp", descending=True, nulls_last=True).to_dicts()
     names = [r[category] for r in rows]
-    labels = [_wrap(label(n)) for n in names]
+    labels = _labels(label(n) for n in names)
     amounts = [_float(r["amount_gbp"]) for r in rows]
     fig = figure(bar(
         orientation="h",
@@ -207,8 +227,8 @@ def _hbar(frame: pl.DataFrame, category: str, title: str, colour: Callable[[str]
               for a in amounts],
         textposition="outside",
         cliponaxis=False,
-        customdata=[[n, _hover(r["amount_gbp"], r.get("award_count"))] for n, r in zip(names, rows)],
-        hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>",
+        customdata=[[n, _hover(r["amount_gbp"], r.get("award_count")), _esc(label(n))] for n, r in zip(names, rows)],
+        hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[1]}<extra></extra>",  # the whole name
     ))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, title_text="")
     _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x", axis_title)
@@ -263,8 +283,8 @@ def mark_years(fig: go.Figure, years: list[str], shown: set[str], coverage: pl.D
         if nothing:
             fig.add_shape(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=0, y1=1,
                           fillcolor=NO_DOCUMENTS_FILL, line=dict(width=0), layer="below")
-        fig.add_annotation(x=year, y=0, xref="x", yref="y", text=NO_DOCUMENTS if nothing else "£0 awarded",
-                           textangle=-90, yanchor="bottom", showarrow=False, font=dict(size=12, color="#555555"))
+        fig.add_annotation(x=year, y=0.5, xref="x", yref="paper", text=NO_DOCUMENTS if nothing else "£0 awarded",
+                           textangle=-90, yanchor="middle", showarrow=False, font=dict(size=12, color="#555555"))
 
 
 def theme_colour(theme: str) -> str:

@@ -7,7 +7,7 @@ import polars as pl
 
 from pccspend.charts.base import (
     ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, _esc, _float, _hover,
-    _layout, _money_axis, _wrap, bar, chart_years, empty_figure, figure,
+    _labels, _layout, _money_axis, bar, chart_years, empty_figure, figure,
 )
 from pccspend.charts.spend import stacked_chart
 from pccspend import coverage as cover
@@ -23,16 +23,17 @@ def top_providers_chart(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(title=title)
     rows = frame.to_dicts()  # already ranked, 'All others' last
-    labels = [_wrap(r["provider"] + (f" ({r['provider_count']} providers)" if r["provider"] == ALL_OTHERS else ""))
-              for r in rows]
+    names = [r["provider"] + (f" ({r['provider_count']} providers)" if r["provider"] == ALL_OTHERS else "")
+             for r in rows]
+    labels = _labels(names)
     amounts = [_float(r["amount_gbp"]) for r in rows]
     fig = figure(bar(
         orientation="h", y=labels, x=[a or 0.0 for a in amounts],
         marker_color=[ALL_OTHERS_COLOUR if r["provider"] == ALL_OTHERS else NEUTRAL for r in rows],
         text=[gbp(a) if a is not None else "amount not stated" for a in amounts],
         textposition="outside", cliponaxis=False,
-        customdata=[[r["provider"], _hover(r["amount_gbp"], r["award_count"])] for r in rows],
-        hovertemplate="<b>%{y}</b><br>%{customdata[1]}<extra></extra>",
+        customdata=[[r["provider"], _hover(r["amount_gbp"], r["award_count"]), _esc(n)] for r, n in zip(rows, names)],
+        hovertemplate="<b>%{customdata[2]}</b><br>%{customdata[1]}<extra></extra>",  # the whole name
     ))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels, title_text="")
     _money_axis(fig, [a * 1.45 if a else a for a in amounts], "x")

@@ -7,7 +7,7 @@ import polars as pl
 
 from pccspend.charts.base import (
     AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, NO_DOCUMENTS_FILL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
-    _money_axis, _order, _wrap, bar, chart_years, empty_figure, figure, label, mark_years, status_label,
+    _labels, _money_axis, _order, bar, chart_years, empty_figure, figure, label, mark_years, status_label,
     stream_colour, theme_colour, treemap, year_coverage, year_span,
 )
 from pccspend.money import gbp
@@ -108,12 +108,17 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
             if said[year] == NO_DOCUMENTS:
                 fig.add_shape(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=0, y1=1,
                               fillcolor=NO_DOCUMENTS_FILL, line=dict(width=0), layer="below")
-            fig.add_annotation(x=year, y=0, xref="x", yref="y", text=_esc(said[year]), textangle=-90,
-                               yanchor="bottom", showarrow=False, font=dict(size=12, color="#555555"))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years,
-                     title_text="Financial year (a change is drawn only between years covered the same way)")
+            # Inside the plot, whichever way the bars go: above y=0 it ran into the title when every
+            # change was a fall.
+            fig.add_annotation(x=year, y=0.5, xref="x", yref="paper", text=_esc(said[year]), textangle=-90,
+                               yanchor="middle", showarrow=False, font=dict(size=12, color="#555555"))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [c * 1.2 for c in changes] or [0.0, 1.0], "y", "Change in spend")
-    return _layout(fig, title)
+    _layout(fig, title)
+    # What the blanks mean, under the title (a long axis title was cut off at half width).
+    fig.update_layout(title_subtitle_text="drawn only between years covered the same way",
+                      title_subtitle_font=dict(size=12, color="#555555"), margin_t=70)
+    return fig
 
 
 # Hierarchy (drill-down shape) --------------------------------------------------------------
@@ -173,11 +178,11 @@ def stream_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
         rows = [part.get(s) for s in streams]
         fig.add_trace(bar(
             orientation="h", name=_esc(label(theme)),
-            y=[_wrap(s) for s in streams],
+            y=_labels(streams),
             x=[_float(r["amount_gbp"]) if r else None for r in rows],
             marker_color=theme_colour(theme),
-            customdata=[[s, _hover(r["amount_gbp"], r["award_count"]) if r else ""] for s, r in zip(streams, rows)],
-            hovertemplate=f"<b>%{{y}}</b> · {_esc(label(theme))}<br>%{{customdata[1]}}<extra></extra>",
+            customdata=[[s, _hover(r["amount_gbp"], r["award_count"]) if r else "", _esc(s)] for s, r in zip(streams, rows)],
+            hovertemplate=f"<b>%{{customdata[2]}}</b> · {_esc(label(theme))}<br>%{{customdata[1]}}<extra></extra>",
         ))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", title_text="")
