@@ -303,7 +303,8 @@ async def _session(browser, base: str, n: int, log: dict) -> list[tuple[str, tup
                     log["no_change"] += 1
             else:
                 path, query = rng.choice(VIEWS)
-                await page.goto(f"{base}/{path}?{urlencode(query)}")
+                # eight sessions on two cores: a page can take over 30 s to load (CI timed out once)
+                await page.goto(f"{base}/{path}?{urlencode(query)}", timeout=120_000)
                 kind = "link"
             read = await _asettle(page)
             log["errors"] += read["errors"]
