@@ -12,7 +12,7 @@ st.caption("Per resident uses each police force area's Census 2021 population. T
 data = ui.page_data("compare_areas")
 measure = ui.choice("Show", "measure", {"total": "spend", "per_resident": "spend per resident"}, "total")
 column = "amount_gbp" if measure == "total" else "amount_per_resident_gbp"
-ui.chart(charts.area_chart(data["by_area_year"], column, data["coverage"]), data["by_area_year"], "area_comparison",
+ui.chart(charts.area_chart(data["by_area_year"], column, data["coverage"], data["colours"]), data["by_area_year"], "area_comparison",
          select="year")
 for area, text in charts.coverage_by_area(data["coverage"]).items():
     st.caption(ui.md(f"{area}, documents cover: {text}."))

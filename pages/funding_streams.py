@@ -10,13 +10,13 @@ data = ui.page_data("funding_streams")
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"]), data["by_stream"],
+    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"], data["colours"]), data["by_stream"],
              "spend_by_funding_stream", select="funding_stream")
 with right:
     ui.chart(charts.stream_by_theme_chart(data["by_stream_theme"]), data["by_stream_theme"],
              "stream_by_theme", select="funding_stream")
 
-ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream", data["coverage"]), data["by_year_stream"],
+ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream", data["coverage"], data["colours"]), data["by_year_stream"],
          "spend_by_year_and_stream", select="year")
 
 st.subheader("Where the money comes from")

@@ -33,11 +33,11 @@ left, right = st.columns(2)
 with left:
     ui.chart(charts.spend_by_theme_chart(data["by_theme"]), data["by_theme"], "spend_by_theme", select="theme")
 with right:
-    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"]), data["by_stream"],
+    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"], data["colours"]), data["by_stream"],
              "spend_by_funding_stream", select="funding_stream")
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme", data["coverage"]), data["by_year"], "spend_by_year", select="year")
+    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme", data["coverage"], data["colours"]), data["by_year"], "spend_by_year", select="year")
 with right:
     ui.chart(charts.year_on_year_chart(data["year_on_year"]), data["year_on_year"], "year_on_year", select="year")

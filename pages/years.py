@@ -9,10 +9,10 @@ st.title("Spend over the years")
 data = ui.page_data("years")
 stack = ui.choice("Stack the bars by", "stack", {"theme": "theme", "stream": "funding stream"}, "theme")
 if stack == "theme":
-    ui.chart(charts.spend_by_year_chart(data["by_year_theme"], "theme", data["coverage"]), data["by_year_theme"],
+    ui.chart(charts.spend_by_year_chart(data["by_year_theme"], "theme", data["coverage"], data["colours"]), data["by_year_theme"],
              "spend_by_year", select="year")
 else:
-    ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream", data["coverage"]), data["by_year_stream"],
+    ui.chart(charts.spend_by_year_chart(data["by_year_stream"], "funding_stream", data["coverage"], data["colours"]), data["by_year_stream"],
              "spend_by_year_and_stream", select="year")
 
 st.subheader("Multi-year commitments")

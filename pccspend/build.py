@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import secrets
 import shutil
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 import duckdb
 import numpy as np
 import polars as pl
 
-from pccspend import __version__, coverage, grant_details, publication
+from pccspend import __version__, coverage, grant_details, palette, publication
 from pccspend.classify import classify, unclassified
 from pccspend.mapping import Rule, load_rules
 from pccspend.atomic import swap_symlink, write_folder
@@ -48,18 +51,31 @@ def _fy_start(col: str) -> pl.Expr:
 
 def typed_awards(raw: pl.DataFrame) -> pl.DataFrame:
     """Awards with real types; `fy_start` (2017 for 2017/18) makes year ranges and sorting cheap;
-    `is_public` (published or redacted) is what the public may see of the publication decision."""
-    return (
-        raw.with_columns(
-            pl.col("amount_gbp").cast(MONEY),
-            pl.col("contract_value_gbp").cast(MONEY),
-            pl.col("decision_date").str.to_date("%Y-%m-%d"),
-            pl.col("publication_decided_on").str.to_date("%Y-%m-%d"),
-            publication.is_public().alias("is_public"),
-            _fy_start("financial_year").alias("fy_start"),
-        )
-        .sort(["area", "fy_start", "award_id"])
+    `is_public` (published or redacted) is what the public may see of the publication decision.
+    Consumes `raw` (left empty)."""
+    typed = raw.with_columns(
+        pl.col("amount_gbp").cast(MONEY),
+        pl.col("contract_value_gbp").cast(MONEY),
+        pl.col("decision_date").str.to_date("%Y-%m-%d"),
+        pl.col("publication_decided_on").str.to_date("%Y-%m-%d"),
+        publication.is_public().alias("is_public"),
+        _fy_start("financial_year").alias("fy_start"),
     )
+    _empty(raw)  # its text columns are shared with `typed`, and go as `typed` is sorted
+    return sorted_consuming(typed, ["area", "fy_start", "award_id"])
+
+
+def _empty(frame: pl.DataFrame) -> None:
+    for name in frame.columns:
+        frame.drop_in_place(name)
+
+
+def sorted_consuming(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """`frame.sort(by)`, made one column at a time while `frame` is emptied: a whole sort holds
+    two copies of the awards at once (at ten million awards, most of a 24 GB machine)."""
+    # Sorting the key columns with a row index is 6x faster than arg_sort_by on text keys.
+    order = frame.select(by).with_row_index("_row").sort(by)["_row"]
+    return pl.DataFrame([frame.drop_in_place(name).rechunk().gather(order) for name in frame.columns])
 
 
 def typed_sources(raw: pl.DataFrame) -> pl.DataFrame:
@@ -160,28 +176,59 @@ PUBLIC = "public"  # the folder of a build holding the public's view
 PARQUET_STORES = tuple(store.name for store in STORES if not store.is_rollup)
 
 
-def _write_parquet(folder: Path, tables: dict[str, pl.DataFrame], progress: Progress) -> None:
-    for name in dict.fromkeys(PARQUET_TABLES + PARQUET_STORES):
-        if name in tables:
-            progress(f"writing {name}.parquet ({tables[name].height:,} rows)")
-            tables[name].write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=122_880)
+ROW_GROUP = 122_880
 
 
-def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[Store], progress: Progress) -> None:
-    """Every table and store in one DuckDB file, each store with its schema (view and macros)."""
+@dataclass(frozen=True)
+class SortedCopy:
+    """A store that is the awards in another order: DuckDB sorts the awards' parquet file into it
+    within its memory limit, where a sort in Polars would hold a second copy of the awards."""
+    order: tuple[str, ...]
+    height: int
+
+
+Table = tuple[str, "pl.DataFrame | SortedCopy", Store | None]
+
+
+def _write_parquet(folder: Path, name: str, frame: pl.DataFrame, progress: Progress) -> None:
+    progress(f"writing {name}.parquet ({frame.height:,} rows)")
+    frame.write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=ROW_GROUP)
+
+
+def _write_sorted_copy(con: duckdb.DuckDBPyConnection, place: Path, name: str, copy: SortedCopy,
+                       progress: Progress) -> None:
+    progress(f"writing {name}.parquet ({copy.height:,} rows, sorted by {', '.join(copy.order)})")
+    order = ", ".join(f"{ident(c)} nulls last" for c in copy.order)  # registry names, quoted
+    con.sql(f"select * from read_parquet('{BASE}.parquet') order by {order}").write_parquet(
+        str(place / f"{name}.parquet"), compression="zstd", row_group_size=ROW_GROUP)
+
+
+def _write_view(place: Path, tables: Iterable[Table], progress: Progress) -> dict[str, int]:
+    """Every table and store of one view: parquet for the interchange tables and the copies of the
+    awards, one DuckDB file with every store's schema (view and macros). Each table is written and
+    let go before the next is made. Returns each table's row count."""
     # Our own progress lines say how it goes; the tables stream into the file rather than pile up
     # in DuckDB's buffers (the frames are already in memory).
-    con = duckdb.connect(str(path), config={"memory_limit": "2GB", "file_search_path": str(path.parent)})
+    path = place / DATABASE
+    rows: dict[str, int] = {}
+    stores: list[Store] = []
+    spill = tempfile.TemporaryDirectory(prefix="pccspend-build-")  # a sort larger than the limit spills here
+    con = duckdb.connect(str(path), config={"memory_limit": "2GB", "file_search_path": str(place),
+                                            "temp_directory": spill.name})
     try:
         con.execute("set enable_progress_bar = false")
-        for name in PARQUET_STORES:
-            if name in tables:  # a file name of this folder (the database's file_search_path)
+        for name, frame, store in tables:
+            rows[name] = frame.height
+            if store is not None:
+                stores.append(store)
+            if isinstance(frame, SortedCopy):
+                _write_sorted_copy(con, place, name, frame, progress)
+            elif name in PARQUET_TABLES or name in PARQUET_STORES:
+                _write_parquet(place, name, frame, progress)
+            if name in PARQUET_STORES:  # a file name of this folder (the database's file_search_path)
                 con.execute(f"create view {ident(name)} as select * from read_parquet('{name}.parquet')")
-        for name, frame in tables.items():
-            if name in PARQUET_STORES:
                 continue
             progress(f"writing {name} into {DATABASE} ({frame.height:,} rows)")
-            store = BY_NAME.get(name)
             bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))
             con.register("frame", frame)
             if name == "search_index":
@@ -189,63 +236,80 @@ def _write_database(path: Path, tables: dict[str, pl.DataFrame], stores: list[St
             else:  # names from the registry only, quoted; no value reaches this text
                 con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''} from frame")
             con.unregister("frame")
-        types: dict[str, str] = {}
-        for store in stores:  # the awards first: their types are the fillers' types
-            con.execute(f"create schema {ident(store.schema)}")
-            con.execute(view_sql(store, types))
-            if store.name == BASE:
-                types = dict(con.execute("select column_name, data_type from duckdb_columns() "
-                                         "where schema_name = $schema and table_name = 'awards'",
-                                         {"schema": store.schema}).fetchall())
-            # The macros are made inside the store's schema, over its view.
-            con.execute(f"set schema = '{store.schema}'")
-            con.execute(f"set search_path = '{store.schema},main'")
-            con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
-            con.execute(macro_sql("_filtered_awards.sql"))
-            if store.name == BASE:  # questions that read whole awards (the duties) run on the awards
-                con.execute(macro_sql("_duty_checks.sql"))
-            con.execute("set schema = 'main'")
-            con.execute("set search_path = 'main'")
-        con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
-        columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
-        con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
+        _write_schemas(con, stores)
         con.execute("checkpoint")
     finally:
         con.close()
+        spill.cleanup()
+    return rows
+
+
+def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
+    """Each store's schema: its view over the table, and the macros the questions call."""
+    types: dict[str, str] = {}
+    for store in sorted(stores, key=lambda s: s.name != BASE):  # the awards first: their types are the fillers'
+        con.execute(f"create schema {ident(store.schema)}")
+        con.execute(view_sql(store, types))
+        if store.name == BASE:
+            types = dict(con.execute("select column_name, data_type from duckdb_columns() "
+                                     "where schema_name = $schema and table_name = 'awards'",
+                                     {"schema": store.schema}).fetchall())
+        # The macros are made inside the store's schema, over its view.
+        con.execute(f"set schema = '{store.schema}'")
+        con.execute(f"set search_path = '{store.schema},main'")
+        con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
+        con.execute(macro_sql("_filtered_awards.sql"))
+        if store.name == BASE:  # questions that read whole awards (the duties) run on the awards
+            con.execute(macro_sql("_duty_checks.sql"))
+        con.execute("set schema = 'main'")
+        con.execute("set search_path = 'main'")
+    con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
+    columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
+    con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
+
+
+def _rollup_rows(awards: pl.DataFrame, store: Store) -> pl.DataFrame:
+    """The columns a rollup reads, and only its rows: a filter over all the awards' columns would
+    copy them all (a third of the memory of a ten-million-award build)."""
+    read = {*store.dims, *store.sets, "amount_gbp", "provider", "commitment_id"}
+    if store.keep is not None:
+        read |= set(store.keep.meta.root_names())
+    rows = awards.select(c for c in awards.columns if c in read).with_columns(
+        # A column the awards' view derives, kept by the rollups that group by it.
+        pl.col("commitment_id").is_not_null().alias("is_multi_year"))
+    return rows if store.keep is None else rows.filter(store.keep)
 
 
 def _tables(awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame, population: pl.DataFrame,
-            progress: Progress) -> tuple[dict[str, pl.DataFrame], list[Store]]:
-    """Every table and store of one build, and the stores it holds."""
-    tables = {
-        "search_index": search_index(awards),
-        "sources": sources,
-        "stated_totals": totals,
-        "stated_total_lines": total_lines(totals, awards),
-        "population": population,
-    }
-    # A column the awards' view derives, kept by the rollups that group by it.
-    summed = awards.with_columns(pl.col("commitment_id").is_not_null().alias("is_multi_year"))
-    built: list[Store] = []
+            progress: Progress) -> Iterator[Table]:
+    """Every table and store of one view, made one at a time (with the store it is, if one)."""
+    yield "search_index", search_index(awards), None
+    yield "sources", sources, None
+    yield "stated_totals", totals, None
+    yield "stated_total_lines", total_lines(totals, awards), None
+    yield "population", population, None
     for store in STORES:
-        rows = awards if store.keep is None else awards.filter(store.keep)
         if not store.is_rollup:
-            tables[store.name] = rows if store.order == BY_NAME[BASE].order else rows.sort(
-                list(store.order), nulls_last=True)
-            built.append(store)
+            if store.order != BY_NAME[BASE].order and store.keep is None:
+                yield store.name, SortedCopy(store.order, awards.height), store
+                continue
+            rows = awards if store.keep is None else awards.filter(store.keep)
+            yield store.name, (rows if store.order == BY_NAME[BASE].order
+                               else rows.sort(list(store.order), nulls_last=True)), store
+            del rows
             continue
         progress(f"summing {store.name}")
-        rows = summed if store.keep is None else summed.filter(store.keep)
+        rows = _rollup_rows(awards, store)
         cells = rollup(rows, store.dims)
         if store.sets:
             cells = with_sets(cells, rows, store.dims, store.sets)
-            if cells is None:
-                progress(f"leaving out {store.name}: its sets of {', '.join(store.sets)} would pass "
-                         f"{MAX_SET_BYTES // 2**20} MB (queries read the awards instead)")
-                continue
-        tables[store.name] = cells
-        built.append(store)
-    return tables, built
+        del rows
+        if cells is None:
+            progress(f"leaving out {store.name}: its sets of {', '.join(store.sets)} would pass "
+                     f"{MAX_SET_BYTES // 2**20} MB (queries read the awards instead)")
+            continue
+        yield store.name, cells, store
+        del cells
 
 
 def coverage_tables(rows: pl.DataFrame | None, awards: pl.DataFrame, sources: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -299,38 +363,46 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
         if raw["population"] is not None
         else pl.DataFrame(schema={"area": pl.String, "population": pl.Int64})
     )
-    details = raw.get("grant_details")
-    tables, built = _tables(awards, sources, totals, population, progress)
-    tables["other_currencies"] = grant_details.other_currencies(details, awards)
-    tables.update(coverage_tables(raw.get("coverage"), awards, sources))
-    views = [(".", tables, built)]
-    if public:
-        progress("making the public view")
-        seen = public_register(awards, sources, totals, rules)
-        public_tables, public_built = _tables(*seen, population, progress)
-        # Only wholly published awards: a part-redacted one may withhold its amount.
-        public_tables["other_currencies"] = grant_details.other_currencies(
-            details, seen[0].filter(pl.col("publication") == "published"))
-        public_tables.update(coverage_tables(raw.get("coverage"), seen[0], seen[1]))
-        views.append((PUBLIC, public_tables, public_built))
+    details, cover = raw.get("grant_details"), raw.get("coverage")
+    raw.clear()
+    colours, _ = palette.load(data)  # validated with the register
+    new_colours = palette.assign(colours, {d: awards[d].unique().to_list() for d in palette.FAMILIES})
+    if new_colours:  # before the digest: the build is of the register with them
+        progress(f"giving colours to {len(new_colours)} new value(s): "
+                 + ", ".join(f"{d} {v} {c}" for d, v, c in new_colours[:5]) + (" ..." if len(new_colours) > 5 else ""))
+        palette.append(data, new_colours)
+        colours, _ = palette.load(data)
     digest = register_digest(data)
     info = {
         "register_sha256": digest,
         "generator": f"pccspend {__version__}",
         "build_format": BUILD_FORMAT,
         "query_layer_sha256": query_layer_hash(),
-        "rows": {name: frame.height for name, frame in tables.items()},
     }
+
+    def view(place: Path, awards: pl.DataFrame, sources: pl.DataFrame, totals: pl.DataFrame,
+             other_currencies: pl.DataFrame, audience: str) -> dict[str, int]:
+        tables = itertools.chain(
+            _tables(awards, sources, totals, population, progress),
+            [("other_currencies", other_currencies, None), ("palette", palette.table(colours, awards), None)],
+            ((name, frame, None) for name, frame in coverage_tables(cover, awards, sources).items()))
+        place.mkdir(exist_ok=True)
+        rows = _write_view(place, tables, progress)
+        (place / "build.json").write_text(json.dumps(
+            {**info, "audience": audience, "rows": rows, "data_as_of": _as_of(sources)},
+            indent=2, sort_keys=True) + "\n")
+        return rows
+
     def fill(folder: Path) -> None:
-        for name, view_tables, view_stores in views:
-            place = folder / name
-            place.mkdir(exist_ok=True)
-            _write_parquet(place, view_tables, progress)
-            _write_database(place / DATABASE, view_tables, view_stores, progress)
-            view_info = {**info, "audience": "public" if name == PUBLIC else "office",
-                         "rows": {n: f.height for n, f in view_tables.items()},
-                         "data_as_of": _as_of(view_tables["sources"])}
-            (place / "build.json").write_text(json.dumps(view_info, indent=2, sort_keys=True) + "\n")
+        # One view after the other, each table written as soon as it is made: at ten million
+        # awards, every table of both views held at once needed more than a 24 GB machine has.
+        info["rows"] = view(folder, awards, sources, totals, grant_details.other_currencies(details, awards), "office")
+        if public:
+            progress("making the public view")
+            seen = public_register(awards, sources, totals, rules)
+            # Only wholly published awards: a part-redacted one may withhold its amount.
+            published = grant_details.other_currencies(details, seen[0].filter(pl.col("publication") == "published"))
+            view(folder / PUBLIC, *seen, published, "public")
 
     # A new folder, then the `current` symlink swapped to it: a reader (or a crash) sees the old
     # build or the new one, never a mixture.

@@ -38,6 +38,7 @@ def overview(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
         "by_year": db.query("spend_by_year", filters),
         "year_on_year": cover.year_on_year(db.query("year_on_year", filters), grid),
         "coverage": grid,
+        "colours": db.query("palette"),
     }
 
 
@@ -99,6 +100,7 @@ def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
         "by_stream_theme": by_stream_theme,
         "by_year_stream": db.query("spend_by_year_and_stream", filters),
         "coverage": db.query("coverage", filters),
+        "colours": db.query("palette"),
         "services": services,
         "about": about,
     }
@@ -112,6 +114,7 @@ def years(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
         "by_year_stream": db.query("spend_by_year_and_stream", filters),
         "commitments": db.query("commitments_by_year", filters),
         "coverage": db.query("coverage", filters),
+        "colours": db.query("palette"),
     }
 
 
@@ -172,7 +175,8 @@ def compare_areas(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
                       .alias("amount_per_resident_gbp"))
         .sort("area")
     )
-    return {"by_area_year": by_year, "by_area": by_area, "coverage": db.query("coverage", filters)}
+    return {"by_area_year": by_year, "by_area": by_area, "coverage": db.query("coverage", filters),
+            "colours": db.query("palette")}
 
 
 def coverage(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:

@@ -18,6 +18,7 @@ FUNDING_STREAMS_CSV = "funding_streams.csv"  # the office's own streams, beside 
 IMPORT_MAPPING_CSV = "import_mapping.csv"  # the office's rules: themes (at build) and sectors (on import)
 GRANT_DETAILS_CSV = "grant_details.csv"  # what imported 360Giving grants arrived with (pccspend/grant_details.py)
 COVERAGE_CSV = "coverage.csv"  # what each document covers: area, years, all spend or some streams (pccspend/coverage.py)
+PALETTE_CSV = "palette.csv"  # each area's and office stream's colour, kept once given (pccspend/palette.py)
 COLUMN_MAPS_CSV = "column_maps.csv"  # the office's spreadsheets' columns, per layout (pccspend/column_maps.py)
 
 
@@ -55,7 +56,7 @@ class DataDir:
         """Every file the register is made of (some may not exist): what a build reads, and an
         import rule file, so its digest says what a build, a snapshot or an import plan came from."""
         names = (AWARDS_CSV, SOURCES_CSV, TOTALS_CSV, COVERAGE_CSV, FUNDING_STREAMS_CSV, IMPORT_MAPPING_CSV, GRANT_DETAILS_CSV,
-                 COLUMN_MAPS_CSV)
+                 COLUMN_MAPS_CSV, PALETTE_CSV)
         return [self.register / name for name in names] + [self.reference / POPULATION_CSV]
 
 

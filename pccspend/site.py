@@ -85,13 +85,13 @@ def page_charts(frames: dict[str, pl.DataFrame], several_areas: bool) -> list[Ch
         out.append(_chart("spend_by_theme", charts.spend_by_theme_chart(f["by_theme"]), f["by_theme"],
                           "Bar chart", _total(f["by_theme"], "theme")))
     if f["by_stream"].height:
-        out.append(_chart("spend_by_funding_stream", charts.spend_by_funding_stream_chart(f["by_stream"]),
+        out.append(_chart("spend_by_funding_stream", charts.spend_by_funding_stream_chart(f["by_stream"], f.get("colours")),
                           f["by_stream"], "Bar chart", _total(f["by_stream"], "funding_stream")))
     if f["by_year"].height:
-        out.append(_chart("spend_by_year", charts.spend_by_year_chart(f["by_year"], "theme", f.get("coverage")), f["by_year"],
+        out.append(_chart("spend_by_year", charts.spend_by_year_chart(f["by_year"], "theme", f.get("coverage"), f.get("colours")), f["by_year"],
                           "Stacked bar chart", sorted(_total(f["by_year"], "financial_year"))))
     if several_areas and f["by_area"].height:
-        out.append(_chart("spend_by_area", charts.area_chart(f["by_area"], coverage=f.get("coverage")), f["by_area"],
+        out.append(_chart("spend_by_area", charts.area_chart(f["by_area"], coverage=f.get("coverage"), colours=f.get("colours")), f["by_area"],
                           "Grouped bar chart", _total(f["by_area"], "area")))
     if f["providers"].height:
         out.append(_chart("top_providers", charts.top_providers_chart(f["providers"]), f["providers"],

@@ -145,6 +145,7 @@ def collect(db: Database, scope: Scope) -> PageData:
             "providers": _published(db, "spend_by_provider", f, top_n=site.TOP_PROVIDERS),
             "commitments": _published(db, "commitments", f.replace(include_extensions=True)),
             "coverage": _published(db, "coverage", f),
+            "colours": _published(db, "palette", f),
         },
         awards=awards,
         extensions=extensions,

@@ -9,7 +9,7 @@ import polars as pl
 
 from pccspend import publication, vocab
 from pccspend.atomic import finish_replace
-from pccspend import coverage, grant_details
+from pccspend import coverage, grant_details, palette
 from pccspend.paths import (
     AWARDS_CSV, COVERAGE_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, POPULATION_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
 )
@@ -349,6 +349,7 @@ def check_register(data: DataDir) -> tuple[list[Problem], dict[str, pl.DataFrame
             problems += coverage.cross_rules(cover, awards, COVERAGE_CSV, AWARDS_CSV)
     rules, rule_problems = load_rules(data)
     problems += rule_problems
+    problems += palette.load(data)[1]
     if awards is not None and {"award_id", "commitment_id"} <= set(awards.columns):
         problems += target_problems(rules, awards)
     details = None

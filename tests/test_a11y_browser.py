@@ -79,3 +79,85 @@ def test_axe_finds_no_serious_problem_of_ours_on_any_page(tmp_path):
     assert overlaps == {name: [] for name in PAGES}
     # The exemption is not idle: Streamlit's navigation is still what axe finds, on every page.
     assert all({v["rule"] for v in found[name]} == {"list", "listitem"} for name in PAGES)
+
+
+# Text a box cuts or spills: a metric's value, a caption, a paragraph, a notice, wider than its box.
+OVERFLOWS = """() => [...document.querySelectorAll(
+    '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stCaptionContainer"], ' +
+    '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stAlertContainer"]')]
+  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.dataset.testid || e.tagName}: ${e.textContent.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`)"""
+# The grid draws its cells on a canvas in the page's font at 14 px, 8 px of padding each side.
+MEASURE = """async (texts) => {
+  await document.fonts.ready;
+  const grid = document.querySelector('[data-testid="stDataFrame"]') || document.body;
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `14px ${getComputedStyle(grid).fontFamily}`;
+  return texts.map(t => ctx.measureText(t).width);
+}"""
+GRID_PADDING = 16
+TABLE_PAGES = ("providers", "awards", "data_quality")
+
+
+def _money_cells(data) -> dict[tuple[str, str], tuple[int, list[str]]]:
+    """(page, money column) -> the width the table gives the column, and every text it shows in it:
+    the tables of the pages in TABLE_PAGES as the office sees them (unpublished rows too)."""
+    from pccspend import pagedata
+    from pccspend.db import Database
+    from pccspend.filters import Filters
+    from pccspend.money import money_columns
+    from pccspend.ui.tables import display, shown_text, widths
+
+    db = Database(data)
+    f = Filters(include_unpublished=True)
+    frames = {"providers": pagedata.providers(db, f)["providers"], "awards": pagedata.awards(db, f)["awards"],
+              "data_quality": pagedata.data_quality(db, f)["reconciliation"]}
+    out = {}
+    for page, frame in frames.items():
+        shown = display(frame)
+        texts, sizes = shown_text(shown), widths(shown)
+        for column in money_columns(shown.columns):
+            out[(page, column)] = (sizes[column], sorted(set(texts[column].to_list())))
+    return out
+
+
+@pytest.mark.e2e
+@own_thread
+@pytest.mark.parametrize("register", ["bundled", "with Trafford's grants (pence)"])
+def test_no_text_overflows_its_box_and_every_money_column_holds_its_widest_value(tmp_path, register):
+    """Measured in Chromium: no metric, caption, paragraph or notice wider than its box on any page;
+    each money column of a table as wide as its widest value drawn in the grid's font."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("needs Debian's chromium")
+    data = copy_data(tmp_path / "data")
+    build(data)
+    if register != "bundled":
+        from pccspend.importing import import_file
+        from tests.conftest import WHO
+        assert import_file(data, PROJECT_ROOT / "tests" / "fixtures" / "trafford_council_voluntary_sector_grants.csv",
+                           "Trafford", who=WHO).ok
+    cells = _money_cells(data)
+    assert {page for page, _ in cells} == set(TABLE_PAGES)
+    overflow, short = {}, []
+    with streamlit_server(data, tmp_path / "streamlit.log") as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1440, "height": 1000})
+            for name in PAGES:
+                page.goto(f"{base}/{name}{'&' if '?' in name else '?'}unpublished=1")
+                page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+                page.wait_for_timeout(1000)
+                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+                overflow[name] = page.evaluate(OVERFLOWS)
+                if name in TABLE_PAGES:
+                    for (table, column), (width, texts) in cells.items():
+                        if table == name:
+                            widest = max(page.evaluate(MEASURE, texts))
+                            if widest + GRID_PADDING > width:
+                                short.append((table, column, width, round(widest + GRID_PADDING)))
+        finally:
+            browser.close()
+    assert overflow == {name: [] for name in PAGES}
+    assert short == []

@@ -103,10 +103,13 @@ def test_no_time_axis_skips_a_year(db, gap_db):
         assert axes["spend_by_year"] and axes["area"] and axes["year_on_year"]
     axes, built = _time_charts(db, ALL)
     assert axes["spend_by_year"] == YEARS  # 2014/15 and 2015/16 are no longer dropped
-    assert [a.text for a in built["spend_by_year"].layout.annotations] == ["no documents", "no documents", "£0 awarded"]
+    # 2013/14's one award states no amount: said, not drawn as nothing (or as £0)
+    assert [a.text for a in built["spend_by_year"].layout.annotations] == [
+        "amount not stated", "no documents", "no documents", "£0 awarded"]
     axes, built = _time_charts(gap_db, Filters(areas=(WMD,)))
     assert axes["spend_by_year"] == ["2013/14", "2014/15", "2015/16"]
-    assert [(a.x, a.text) for a in built["spend_by_year"].layout.annotations] == [("2014/15", "no documents")]
+    assert [(a.x, a.text) for a in built["spend_by_year"].layout.annotations] == [
+        ("2013/14", "amount not stated"), ("2014/15", "no documents")]
     assert [(a.x, a.text) for a in built["year_on_year"].layout.annotations] == [
         ("2014/15", "no documents"), ("2015/16", "coverage changed")]
     assert not built["year_on_year"].data[0].x  # 2015/16 against 2013/14 is no change in spend

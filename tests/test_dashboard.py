@@ -222,6 +222,29 @@ def test_themes_drill_down_and_back(open_app):
     assert "Spend by theme" in [f["layout"]["title"]["text"] for f in figures(at)]
 
 
+def _picks(at: AppTest) -> dict[str, object]:
+    """The select box under each chart a click on a bar works on (its keyboard path), by label."""
+    return {s.label: s for s in at.selectbox if (s.key or "").startswith("pick:chart:")}
+
+
+def test_every_chart_selection_has_a_keyboard_path_that_does_what_a_click_does(open_app):
+    at = open_app()
+    picks = _picks(at)
+    assert sorted(picks) == ["Filter every page by a funding stream of this chart",
+                             "Filter every page by a theme of this chart", "Filter every page by a year of this chart"]
+    theme = picks["Filter every page by a theme of this chart"]
+    assert theme.options == ["Offenders", "Victims", "Communities", "Not stated"]  # the bars, largest first
+    assert theme.value is None
+    theme.set_value("victims").run()
+    assert at.query_params == {"theme": "victims"}
+    assert kpis(at)[0] == ("Total spend", "£1,305,117")
+    at = open_app({}, "themes")
+    drill = _picks(at)["Drill down into"]
+    drill.set_value("victims").run()
+    assert at.query_params == {"drill": "victims"}
+    assert "Victims: by funding stream" in [f["layout"]["title"]["text"] for f in figures(at)]
+
+
 def test_years_stack_switch_is_in_the_url(open_app):
     at = open_app({"stack": "stream"}, "years")
     fig = figure(at, "Spend by financial year and funding stream")

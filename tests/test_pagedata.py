@@ -15,13 +15,15 @@ MOJ = "MoJ Victims' Services Grant"
 
 def test_every_page_returns_named_frames(db):
     pages = {
-        "overview": {"kpis", "other_currencies", "by_theme", "by_stream", "by_year", "year_on_year", "coverage"},
+        "overview": {"kpis", "other_currencies", "by_theme", "by_stream", "by_year", "year_on_year", "coverage",
+                     "colours"},
         "themes": {"hierarchy", "level", "awards"},
-        "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about", "coverage"},
-        "years": {"by_year_theme", "by_year_stream", "commitments", "coverage"},
+        "funding_streams": {"by_stream", "by_stream_theme", "by_year_stream", "services", "about", "coverage",
+                            "colours"},
+        "years": {"by_year_theme", "by_year_stream", "commitments", "coverage", "colours"},
         "providers": {"top", "concentration", "mechanisms", "providers", "profile", "profile_awards", "coverage"},
         "awards": {"awards", "kpis"},
-        "compare_areas": {"by_area_year", "by_area", "coverage"},
+        "compare_areas": {"by_area_year", "by_area", "coverage", "colours"},
         "coverage": {"grid", "documents"},
         "data_quality": {"reconciliation", "gaps", "issues"},
         "sources": {"documents", "text"},

@@ -12,7 +12,7 @@ import plotly.io as pio
 import polars as pl
 
 from pccspend import coverage as cover
-from pccspend import vocab
+from pccspend import palette, vocab
 from pccspend.fy import fy_label
 from pccspend.money import gbp
 
@@ -22,8 +22,6 @@ LIGHT = "#A7AFB8"  # the lighter neutral: falls, zero differences
 HIGHLIGHT = "#000000"  # one bar singled out (single tender); no theme or stream uses black
 ALL_OTHERS = "All others"
 ALL_OTHERS_COLOUR = "#BBBBBB"
-# Okabe-Ito colours for areas, given out in name order (areas have no fixed colour in vocab).
-AREA_PALETTE = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#0072B2", "#D55E00", "#F0E442", "#000000")
 STATUS_PATTERNS = {"committed": "", "awarded": "", "planned": ".", "optional_extension": "/"}
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#262730")
 HEIGHT = 380
@@ -272,18 +270,26 @@ def year_coverage(coverage: pl.DataFrame | None) -> dict[str, str]:
     return texts
 
 
-def mark_years(fig: go.Figure, years: list[str], shown: set[str], coverage: pl.DataFrame | None) -> None:
-    """Years with nothing drawn, said apart: 'no documents' (no document covers the year: a grey
-    band) or '£0 awarded' (documents cover it and award nothing under these filters)."""
+AMOUNT_NOT_STATED = "amount not stated"
+
+
+def mark_years(fig: go.Figure, years: list[str], frame: pl.DataFrame, coverage: pl.DataFrame | None,
+               x: str = "financial_year") -> None:
+    """Years with no bar drawn, said apart: 'no documents' (no document covers the year: a grey
+    band), 'amount not stated' (its awards state no amount) or '£0 awarded' (documents cover it and
+    award nothing under these filters)."""
     levels = {y: level for y, (level, _) in cover.by_year(coverage).items()}
+    listed = set(frame[x].to_list())
+    stated = set(frame.filter(pl.col("amount_gbp").is_not_null())[x].to_list())
     for i, year in enumerate(years):
-        if year in shown:
+        if year in stated:
             continue
-        nothing = levels.get(year, "none") == "none"
+        nothing = year not in listed and levels.get(year, "none") == "none"
         if nothing:
             fig.add_shape(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=0, y1=1,
                           fillcolor=NO_DOCUMENTS_FILL, line=dict(width=0), layer="below")
-        fig.add_annotation(x=year, y=0.5, xref="x", yref="paper", text=NO_DOCUMENTS if nothing else "£0 awarded",
+        text = NO_DOCUMENTS if nothing else AMOUNT_NOT_STATED if year in listed else "£0 awarded"
+        fig.add_annotation(x=year, y=0.5, xref="x", yref="paper", text=text,
                            textangle=-90, yanchor="middle", showarrow=False, font=dict(size=12, color="#555555"))
 
 
@@ -291,17 +297,24 @@ def theme_colour(theme: str) -> str:
     return vocab.THEME_COLOURS.get(theme, vocab.THEME_COLOURS[vocab.NOT_STATED])
 
 
-OFFICE_STREAM_COLOUR = "#3B3B3B"  # streams an office adds (funding_streams.csv): dark, unlike "Not stated"
+OFFICE_STREAM_COLOUR = "#3B3B3B"  # a stream an office adds, drawn without the build's palette
 
 
-def stream_colour(stream: str) -> str:
-    return vocab.STREAM_COLOURS.get(stream, OFFICE_STREAM_COLOUR)
+def stream_colour(stream: str, colours: pl.DataFrame | None = None) -> str:
+    return colour_of("funding_stream", colours)(stream)
 
 
-
-
-def _colour_for(dimension: str) -> Callable[[str], str]:
-    return {"theme": theme_colour, "funding_stream": stream_colour}.get(dimension, lambda v: NEUTRAL)
+def colour_of(dimension: str, colours: pl.DataFrame | None = None,
+              values: Sequence[str] = ()) -> Callable[[str | None], str]:
+    """value -> its colour in `dimension`: from `colours` (the build's palette table, which keeps
+    each area's and office stream's colour whatever is imported: pccspend/palette.py), else the
+    fixed ones. Without a palette, `values` not fixed are given their family's colours in name
+    order (a chart drawn outside a build)."""
+    known = palette.colours(colours, dimension)
+    if colours is None and values:
+        known.update((v, c) for _, v, c in palette.assign({}, {dimension: list(values)}))
+    fallback = {"theme": vocab.THEME_COLOURS[vocab.NOT_STATED], "funding_stream": OFFICE_STREAM_COLOUR}
+    return lambda v: known.get(v, fallback.get(dimension, NEUTRAL))
 
 
 def _order(dimension: str, values: Sequence[str]) -> list[str]:

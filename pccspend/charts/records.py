@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend.charts.base import (
-    ALL_OTHERS, ALL_OTHERS_COLOUR, AREA_PALETTE, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, _esc, _float, _hover,
-    _labels, _layout, _money_axis, bar, chart_years, empty_figure, figure,
+    ALL_OTHERS, ALL_OTHERS_COLOUR, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, _esc, _float, _hover,
+    _labels, _layout, _money_axis, bar, chart_years, colour_of, empty_figure, figure,
 )
 from pccspend.charts.spend import stacked_chart
 from pccspend import coverage as cover
@@ -79,7 +79,8 @@ def provider_profile_chart(frame: pl.DataFrame, provider: str, coverage: pl.Data
 COVERAGE_DIFFERS = "coverage differs"
 
 
-def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp", coverage: pl.DataFrame | None = None) -> go.Figure:
+def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp", coverage: pl.DataFrame | None = None,
+               colours: pl.DataFrame | None = None) -> go.Figure:
     """Spend (or spend per resident) by area and financial year (queries/area_comparison), every
     year of the span. With `coverage` (queries/coverage): an area-year no document covers reads
     'no documents', a covered one without awards '£0', and areas covered differently from the
@@ -93,8 +94,9 @@ def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp", coverage: pl.Da
     cells = {} if coverage is None else {(a, y): (c, s) for a, y, c, s in
                                          coverage.select("area", "financial_year", "coverage", "streams").rows()}
     differs = _differing_areas(cells, areas, years)
+    colour = colour_of("area", colours, areas)
     fig = figure()
-    for i, area in enumerate(areas):
+    for area in areas:
         rows = {r["financial_year"]: r for r in frame.filter(pl.col("area") == area).to_dicts()}
         values = [_float(rows[y][measure]) if y in rows else None for y in years]
         level = {y: cells.get((area, y), ("none" if cells else None, None)) for y in years}
@@ -102,7 +104,7 @@ def area_chart(frame: pl.DataFrame, measure: str = "amount_gbp", coverage: pl.Da
         name = f"{area} ({COVERAGE_DIFFERS})" if area in differs else area
         fig.add_trace(bar(
             name=_esc(name), x=years, y=[0.0 if m else v for v, m in zip(values, marks)],
-            marker_color=AREA_PALETTE[i % len(AREA_PALETTE)],
+            marker_color=colour(area),
             text=marks, textposition="outside", textangle=-90, cliponaxis=False,
             customdata=[[y, _area_hover(rows.get(y), per_resident)
                          + (f"<br>coverage: {_esc(cover.year_label(*level[y]))}" if level[y][0] else "")]

@@ -6,11 +6,12 @@ import plotly.graph_objects as go
 import polars as pl
 
 from pccspend.charts.base import (
-    AREA_PALETTE, HEIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, NO_DOCUMENTS_FILL, STATUS_PATTERNS, _colour_for, _esc, _float, _hbar, _hover, _layout,
+    HEIGHT, LIGHT, NEUTRAL, NO_DOCUMENTS, NO_DOCUMENTS_FILL, STATUS_PATTERNS, colour_of, _esc, _float, _hbar, _hover, _layout,
     _labels, _money_axis, _order, bar, chart_years, empty_figure, figure, label, mark_years, status_label,
-    stream_colour, theme_colour, treemap, year_coverage, year_span,
+    theme_colour, treemap, year_coverage, year_span,
 )
 from pccspend.money import gbp
+from pccspend.palette import SERIES, STATUS_COLOURS
 
 
 def spend_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
@@ -18,20 +19,22 @@ def spend_by_theme_chart(frame: pl.DataFrame) -> go.Figure:
     return _hbar(frame, "theme", "Spend by theme", theme_colour)
 
 
-def spend_by_funding_stream_chart(frame: pl.DataFrame) -> go.Figure:
-    """Spend by funding stream (queries/spend_by_funding_stream)."""
-    return _hbar(frame, "funding_stream", "Spend by funding stream", stream_colour)
+def spend_by_funding_stream_chart(frame: pl.DataFrame, colours: pl.DataFrame | None = None) -> go.Figure:
+    """Spend by funding stream (queries/spend_by_funding_stream), each in its colour (queries/palette)."""
+    return _hbar(frame, "funding_stream", "Spend by funding stream", colour_of("funding_stream", colours))
 
 
-def breakdown_chart(frame: pl.DataFrame, category: str, title: str, colour_by: str | None = None) -> go.Figure:
+def breakdown_chart(frame: pl.DataFrame, category: str, title: str, colour_by: str | None = None,
+                    colours: pl.DataFrame | None = None) -> go.Figure:
     """Bars of `amount_gbp` by any `category` column; coloured by theme or stream when that column
     is `colour_by` (the drill-down levels of the Themes page)."""
     if colour_by == "theme" and "theme" in frame.columns:
-        colours = dict(zip(frame[category], frame["theme"]))
-        return _hbar(frame, category, title, lambda v: theme_colour(colours.get(v)))
+        themes = dict(zip(frame[category], frame["theme"]))
+        return _hbar(frame, category, title, lambda v: theme_colour(themes.get(v)))
     if colour_by == "funding_stream" and "funding_stream" in frame.columns:
-        colours = dict(zip(frame[category], frame["funding_stream"]))
-        return _hbar(frame, category, title, lambda v: stream_colour(colours.get(v)))
+        stream = colour_of("funding_stream", colours)
+        streams = dict(zip(frame[category], frame["funding_stream"]))
+        return _hbar(frame, category, title, lambda v: stream(streams.get(v)))
     return _hbar(frame, category, title, lambda v: NEUTRAL)
 
 
@@ -41,14 +44,15 @@ def breakdown_chart(frame: pl.DataFrame, category: str, title: str, colour_by: s
 
 
 def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
-                  x_title: str = "Financial year", coverage: pl.DataFrame | None = None) -> go.Figure:
+                  x_title: str = "Financial year", coverage: pl.DataFrame | None = None,
+                  colours: pl.DataFrame | None = None) -> go.Figure:
     """Vertical bars of `amount_gbp` by financial year `x`, stacked by `stack_by` (theme or funding
     stream colours); every year in the span, those with nothing drawn marked (`mark_years`)."""
     if frame.is_empty():
         return empty_figure(title=title)
     xs = chart_years(frame, coverage, x)
     covered = year_coverage(coverage)
-    colour = _colour_for(stack_by)
+    colour = colour_of(stack_by, colours, frame[stack_by].unique().drop_nulls().to_list())
     fig = figure()
     for value in _order(stack_by, frame[stack_by].to_list()):
         part = {r[x]: r for r in frame.filter(pl.col(stack_by) == value).to_dicts()}
@@ -66,15 +70,17 @@ def stacked_chart(frame: pl.DataFrame, x: str, stack_by: str, title: str,
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs, title_text=x_title)
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
-    mark_years(fig, xs, set(frame[x].to_list()), coverage)
+    mark_years(fig, xs, frame, coverage, x)
     return _layout(fig, title, legend=True, height=HEIGHT + 40)
 
 
-def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme", coverage: pl.DataFrame | None = None) -> go.Figure:
+def spend_by_year_chart(frame: pl.DataFrame, stack_by: str = "theme", coverage: pl.DataFrame | None = None,
+                        colours: pl.DataFrame | None = None) -> go.Figure:
     """Spend by financial year stacked by theme (queries/spend_by_year) or by funding stream
     (queries/spend_by_year_and_stream); `coverage` (queries/coverage) marks years no document covers."""
     what = "theme" if stack_by == "theme" else "funding stream"
-    return stacked_chart(frame, "financial_year", stack_by, f"Spend by financial year and {what}", coverage=coverage)
+    return stacked_chart(frame, "financial_year", stack_by, f"Spend by financial year and {what}", coverage=coverage,
+                         colours=colours)
 
 
 def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
@@ -201,8 +207,8 @@ def commitments_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None = None)
         return empty_figure("No multi-year commitments under these filters.", title)
     years = chart_years(frame, coverage)
     fig = figure()
-    colours = {c: AREA_PALETTE[i % len(AREA_PALETTE)]
-               for i, c in enumerate(sorted(set(frame["commitment_id"].to_list())))}
+    # Commitments are no stored dimension: colours of their own, given out per chart.
+    colours = {c: SERIES[i % len(SERIES)] for i, c in enumerate(sorted(set(frame["commitment_id"].to_list())))}
     for (commitment, status), part in sorted(frame.group_by(["commitment_id", "status"]), key=lambda g: g[0]):
         rows = {r["financial_year"]: r for r in part.to_dicts()}
         service = part["service"][0]
@@ -221,7 +227,7 @@ def commitments_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None = None)
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
-    mark_years(fig, years, set(frame["financial_year"].to_list()), coverage)
+    mark_years(fig, years, frame, coverage)
     return _layout(fig, title, legend=True, height=HEIGHT + 80)
 
 
@@ -238,7 +244,7 @@ def commitments_by_year_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None
         fig.add_trace(bar(
             name=_esc(status_label(status)), x=years,
             y=[_float(rows[y]["amount_gbp"]) if y in rows else None for y in years],
-            marker=dict(color=AREA_PALETTE[0], pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
+            marker=dict(color=STATUS_COLOURS.get(status, NEUTRAL), pattern=dict(shape=STATUS_PATTERNS.get(status, ""),
                                                              fillmode="overlay", solidity=0.45)),
             customdata=[[y, _hover(rows[y]["amount_gbp"], rows[y]["award_count"]) if y in rows else ""]
                         for y in years],
@@ -248,5 +254,5 @@ def commitments_by_year_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
-    mark_years(fig, years, set(frame["financial_year"].to_list()), coverage)
+    mark_years(fig, years, frame, coverage)
     return _layout(fig, title, legend=True)

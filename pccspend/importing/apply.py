@@ -17,7 +17,9 @@ from pccspend.column_maps import ColumnMap
 from pccspend.edits import register_lock
 from pccspend.importing.plan import ImportPlan, Progress, plan_import, size_refusal
 from pccspend.register import register_digest
-from pccspend.paths import AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import (
+    AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, PALETTE_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
+)
 from pccspend.validate import Problem
 
 
@@ -50,7 +52,7 @@ def apply_import(data: DataDir, plan: ImportPlan, progress: Progress = lambda _m
         if plan.paper:  # the document first: an award never names a source whose text is missing
             write_bytes(data.sources_dir / plan.paper.original_name, plan.paper.content)
             write_bytes(data.sources_dir / plan.paper.text_name, plan.paper.text.encode("utf-8"))
-        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV, COLUMN_MAPS_CSV]
+        order = [FUNDING_STREAMS_CSV, SOURCES_CSV, TOTALS_CSV, AWARDS_CSV, GRANT_DETAILS_CSV, COLUMN_MAPS_CSV, PALETTE_CSV]
         replace_files(data.root, plan.staging / "register", data.register,
                       sorted(plan.staged_files, key=order.index), cleanup=plan.staging)
         progress("register updated; rebuilding")

@@ -9,9 +9,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pccspend import column_maps, grant_details
+from pccspend import column_maps, grant_details, palette
 from pccspend.importing.rows import _label
-from pccspend.paths import AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, SOURCES_CSV, TOTALS_CSV, DataDir
+from pccspend.paths import (
+    AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, PALETTE_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
+)
 from pccspend.reading import Table
 from pccspend.register import FUNDING_STREAM_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
 from pccspend.validate import Problem, validate_register
@@ -106,6 +108,15 @@ def stage(plan: ImportPlan, data: DataDir, header: list[str], changed: dict, spo
         _write_csv(reg / FUNDING_STREAMS_CSV, f_header, f_rows)
         if plan.new_streams:
             plan.staged_files.append(FUNDING_STREAMS_CSV)
+
+    # Colours for the areas and streams this import brings, in the same commit: the build that
+    # follows then has none to give, and a crash leaves the register before or after, whole.
+    colours = palette.assign(palette.load(data)[0], palette.values_in(staged_awards))
+    if colours:
+        if (data.register / PALETTE_CSV).exists():
+            shutil.copyfile(data.register / PALETTE_CSV, reg / PALETTE_CSV)
+        palette.append(DataDir(stage), colours)
+        plan.staged_files.append(PALETTE_CSV)
 
     if plan.map_remembered:
         text = column_maps.staged_text(data, plan.map_layout, plan.column_map, plan.file_name)

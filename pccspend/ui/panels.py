@@ -34,9 +34,13 @@ def _clicked_value(key: str) -> str | None:
 
 
 def _cross_filter(key: str, dimension: str) -> None:
-    value, f = _clicked_value(key), filters()
-    if value is None:
-        return
+    value = _clicked_value(key)
+    if value is not None:
+        _filter_by(dimension, value)
+
+
+def _filter_by(dimension: str, value: str) -> None:
+    f = filters()
     set_filters({
         "theme": lambda: f.replace(themes=(value,)),
         "funding_stream": lambda: f.replace(funding_streams=(value,)),
@@ -66,6 +70,8 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
                                                                       "filename": name}})
     hint = " · click a bar to filter every page" if select else (" · click a bar to drill down" if on_click else "")
     st.caption(charts.coverage(frame) + hint)
+    if select or on_click:
+        _keyboard_pick(fig, key, select, on_click)
     # The table and its download only when asked for: sent with every rerun, four collapsed tables
     # doubled what a click on a chart costs (bench/browser.py).
     if st.toggle("Show data", key=f"show:{name}", help="The figures of this chart, and a CSV of them"):
@@ -81,6 +87,42 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
                                file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}", on_click="ignore",
                                help="Published awards only")
         _image_downloads(fig, name)
+
+
+PICKED = {"theme": "a theme", "funding_stream": "a funding stream", "year": "a year", "provider": "a provider"}
+
+
+def _bar_values(fig: go.Figure) -> list[str]:
+    """The raw values of the chart's bars (customdata[0]: theme, stream, year, provider or level),
+    each once, in the order drawn; "All others" is not one value."""
+    seen: dict[str, None] = {}
+    for trace in fig.data:
+        for row in getattr(trace, "customdata", None) or ():
+            if row is not None and len(row) and row[0] not in (None, "", charts.ALL_OTHERS):
+                seen.setdefault(str(row[0]))
+    return list(seen)
+
+
+def _keyboard_pick(fig: go.Figure, key: str, select: str | None, on_click: Callable[[str], None] | None) -> None:
+    """What a click on a bar does, as a select box: the way there by keyboard (and for anyone who
+    cannot aim at a bar)."""
+    values = _bar_values(fig)
+    if not values:
+        return
+    pick = f"pick:{key}"
+
+    def picked() -> None:
+        value = st.session_state.get(pick)
+        if value is None:
+            return
+        if select:
+            _filter_by(select, value)
+        else:
+            on_click(value)
+
+    st.selectbox(f"Filter every page by {PICKED[select]} of this chart" if select else "Drill down into",
+                 values, index=None, format_func=charts.label, key=pick, on_change=picked,
+                 placeholder="Choose one: the same as clicking its bar")
 
 
 def _image_downloads(fig: go.Figure, name: str) -> None:
