@@ -33,7 +33,8 @@ class Paragraph:
 
 @dataclass
 class Table:
-    """Rows of cell text (header row first); `page` is where the table starts."""
+    """Rows of cell text (header row first); `page` is where the table starts. A line break in a
+    cell separates paragraphs the paper put in it (a project's name over its description)."""
 
     rows: list[list[str]]
     page: int | None = None
@@ -64,3 +65,8 @@ class Document:
 def clean_cell(text: str | None) -> str:
     """A cell's text on one line: wrapped lines joined, bold marks and spare spaces gone."""
     return " ".join((text or "").replace("**", "").split())
+
+
+def cell_paragraphs(paragraphs: list[str]) -> str:
+    """A cell's paragraphs, each on one line, one line break between them, empty ones dropped."""
+    return "\n".join(line for line in map(clean_cell, paragraphs) if line)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 # Register columns a proposal fills, in awards.csv order, then where it came from.
-COLUMNS = ("financial_year", "theme", "plan_priority", "service", "provider", "amount_gbp", "amount_note",
+COLUMNS = ("financial_year", "theme", "plan_priority", "service", "description", "provider", "amount_gbp", "amount_note",
            "status", "source_locator", "file_name", "evidence")
 TOTAL_COLUMNS = ("source_locator", "total_kind", "description", "from_year", "to_year", "status",
                  "stated_total_gbp", "amount_note", "lines_gbp", "lines", "lines_without_amount",
@@ -28,6 +28,7 @@ class Proposal:
     evidence: str
     theme: str | None = None
     plan_priority: str | None = None
+    description: str | None = None  # what the paper says of the service under its name, when it sets it apart
     group: str = ""  # which table (and column) the line belongs to, for reconciling totals
 
     def row(self) -> dict:

@@ -64,8 +64,13 @@ def _section(row: list[str], width: int) -> list[str] | None:
     filled = [i for i, c in enumerate(row) if c]
     if not filled or any((m := parse_money(row[i])) and m.amount is not None for i in filled):
         return None
-    if (len(filled) == 1 and width > 2) or (filled == [0, 1] and width > 3):
+    if filled == [0, 1] and width > 3:
         return [row[i] for i in filled]
+    if len(filled) == 1 and width > 2:
+        # One label across the row: "Victims – Safeguarding the vulnerable" is a theme and its aim;
+        # "Contracts - Commissioned services" is one label.
+        parts = re.split(r"\s+[–—-]\s+|:\s+", row[filled[0]], maxsplit=1)
+        return parts if parts[0].lower() in THEMES else [row[filled[0]]]
     return None
 
 
@@ -86,10 +91,11 @@ def _where(ctx: Context, *parts: str, page: int | None = None) -> str:
 
 def table_lines(table: Table, ctx: Context) -> tuple[list[Proposal], list[StatedTotal]]:
     """The award lines and stated totals of one table; nothing when it holds no money."""
-    h = _header_index(table.rows)
-    header = table.rows[h]
+    rows = [[" ".join(c.split()) for c in r] for r in table.rows]  # a cell's paragraphs on one line
+    h = _header_index(rows)
+    header = rows[h]
     width = len(header)
-    body = [(i, r + [""] * (width - len(r))) for i, r in enumerate(table.rows) if i != h and r != header]
+    body = [(i, r + [""] * (width - len(r))) for i, r in enumerate(rows) if i != h and r != header]
     money = [c for c in range(width) if _is_money_column(header[c], [r[c] for i, r in body if i > h])]
     if not money:
         return [], []
@@ -155,6 +161,10 @@ def table_lines(table: Table, ctx: Context) -> tuple[list[Proposal], list[Stated
                                               ctx.year, None, m.note, covers, f"the lines of the {label} row"))
             continue
         service = row[service_col] if service_col is not None else (row[label_col] if label_col is not None else "")
+        description = None
+        if service_col is not None and "\n" in table.rows[i][service_col]:
+            # A project's name over its description in one cell: the register keeps them apart.
+            service, description = (" ".join(part.split()) for part in table.rows[i][service_col].split("\n", 1))
         provider = row[provider_col] if provider_col is not None else ""
         if not (service or provider):
             continue
@@ -165,7 +175,7 @@ def table_lines(table: Table, ctx: Context) -> tuple[list[Proposal], list[Stated
             service or None, provider or None, m.amount, m.note, ctx.year,
             status_of(header[lines_col[0]], ctx.caption, ctx.anchor, default="awarded"),
             _where(ctx, section[0] if section else "", f"row {counter}", page=page),
-            ctx.file_name, " | ".join(c for c in row if c), theme, plan, group=ctx.anchor))
+            ctx.file_name, " | ".join(c for c in row if c), theme, plan, description, group=ctx.anchor))
     return proposals, totals
 
 

@@ -20,7 +20,7 @@ from pccspend.extract.model import Document, Paragraph
 
 PAPER_KINDS = ("board report", "decision record", "FOI response")
 # The register columns an edited proposal fills, in the order the proposals file is written.
-COLUMNS = ("award_id", "area", "funder", "financial_year", "theme", "plan_priority", "service", "provider",
+COLUMNS = ("award_id", "area", "funder", "financial_year", "theme", "plan_priority", "service", "description", "provider",
            "provider_sector", "amount_gbp", "amount_note", "mechanism", "status")
 
 
@@ -72,7 +72,7 @@ def document_text(doc: Document) -> str:
         if isinstance(block, Paragraph):
             lines.append(f"{block.number} {block.text}" if block.number else block.text)
         else:
-            lines += [" | ".join(cell for cell in row) for row in block.rows]
+            lines += [" | ".join(" ".join(cell.split()) for cell in row) for row in block.rows]
         lines.append("")
     return "\n".join(lines)
 
