@@ -4,8 +4,9 @@ import streamlit as st
 
 from pccspend import charts, ui
 
-TOTALS = ("total_id", "description", "total_kind", "stated_total_gbp", "line_sum_gbp", "difference_gbp",
-          "line_count", "source_title", "source_locator", "document")
+# The figures before the description: at 1440 px a long description would push them off the table.
+TOTALS = ("total_id", "stated_total_gbp", "line_sum_gbp", "difference_gbp", "line_count", "total_kind",
+          "description", "source_title", "source_locator", "document")
 GAPS = ("issue", "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "source_title",
         "source_locator", "document")
 
@@ -25,7 +26,7 @@ st.subheader("Does it add up?")
 st.caption("Each total a document states, beside the sum of the lines it covers. A 'budget' is an envelope, "
            "so its lines need not add up to it; a 'line total' should.")
 ui.chart(charts.reconciliation_chart(data["reconciliation"]), data["reconciliation"], "reconciliation",
-         empty="No stated totals under these filters.")
+         empty="No stated totals under these filters.", basis=data["reconciled_awards"])
 if not data["reconciliation"].is_empty():
     ui.table(data["reconciliation"], key="reconciliation-table", first=TOTALS, styler=highlight)
 

@@ -189,6 +189,7 @@ def data_quality(db: Database, filters: Filters, limit: int | None = None) -> di
     `limit`, or all) with its source."""
     return {
         "reconciliation": db.query("reconciliation", filters),
+        "reconciled_awards": db.query("reconciliation_awards", filters),
         "gaps": db.query("data_quality", filters),
         "issues": db.query("data_quality_issues", filters, row_limit=limit),
     }

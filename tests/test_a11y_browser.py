@@ -82,11 +82,14 @@ def test_axe_finds_no_serious_problem_of_ours_on_any_page(tmp_path):
 
 
 # Text a box cuts or spills: a metric's value, a caption, a paragraph, a notice, wider than its box.
-OVERFLOWS = """() => [...document.querySelectorAll(
+OVERFLOWS = """() => {
+  const boxes = [...document.querySelectorAll(
     '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stCaptionContainer"], ' +
     '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p, [data-testid="stAlertContainer"]')]
-  .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-  .map(e => `${e.dataset.testid || e.tagName}: ${e.textContent.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`)"""
+    .filter(e => e.offsetParent !== null);
+  return {checked: boxes.length, over: boxes.filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.dataset.testid || e.tagName}: ${e.textContent.trim().slice(0, 60)} (${e.scrollWidth} > ${e.clientWidth})`)};
+}"""
 # The grid draws its cells on a canvas in the page's font at 14 px, 8 px of padding each side.
 MEASURE = """async (texts) => {
   await document.fonts.ready;
@@ -139,7 +142,7 @@ def test_no_text_overflows_its_box_and_every_money_column_holds_its_widest_value
                            "Trafford", who=WHO).ok
     cells = _money_cells(data)
     assert {page for page, _ in cells} == set(TABLE_PAGES)
-    overflow, short = {}, []
+    overflow, short, checked, measured = {}, [], {}, {}
     with streamlit_server(data, tmp_path / "streamlit.log") as base, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
@@ -150,14 +153,19 @@ def test_no_text_overflows_its_box_and_every_money_column_holds_its_widest_value
                 page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
                 page.wait_for_timeout(1000)
                 page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-                overflow[name] = page.evaluate(OVERFLOWS)
+                found = page.evaluate(OVERFLOWS)
+                overflow[name], checked[name] = found["over"], found["checked"]
                 if name in TABLE_PAGES:
                     for (table, column), (width, texts) in cells.items():
                         if table == name:
                             widest = max(page.evaluate(MEASURE, texts))
+                            measured[(table, column)] = (width, round(widest))
                             if widest + GRID_PADDING > width:
                                 short.append((table, column, width, round(widest + GRID_PADDING)))
         finally:
             browser.close()
     assert overflow == {name: [] for name in PAGES}
+    assert all(checked.values()), checked  # every page had captions or metrics to measure
     assert short == []
+    # The measure is the grid's: "£1,291,436.54" at 14 px is about 90 px, and each column was measured.
+    assert set(measured) == set(cells) and all(40 < widest < width for width, widest in measured.values()), measured

@@ -315,9 +315,15 @@ def test_compare_areas_per_resident(open_app):
 
 def test_data_quality_differences_and_sources(open_app):
     at = open_app(page="data_quality")
-    diffs = bars(figure(at, "Stated total minus the sum of its lines"))
+    fig = figure(at, "Stated total minus the sum of its lines")
+    diffs = bars(fig)
     assert diffs["CAM-BCB170511-TOT-CDRG"] == "+£10,000"
     assert diffs["CAM-BCB170511-BUD-MOJ"] == "+£38,740"
+    # Bars named as the document names its totals (the id in the hover), never by a raw id.
+    assert fig["data"][0]["y"][3] == "Crime and Disorder<br>Reduction Grants 2017/18:…"
+    assert not any(label.startswith(("CAM-", "LEI-")) for label in fig["data"][0]["y"])
+    # 13 totals hold 129 lines, but a line under two totals is one award: 54, one without an amount.
+    assert "based on 54 awards, 1 without an amount" in [c.value for c in at.caption]
     issues = at.dataframe[-1].value
     assert issues["document"].str.startswith("sources?doc=").all()
     assert set(issues["issue"]) == {"no amount", "no theme", "no funding stream", "no provider"}

@@ -25,7 +25,7 @@ def test_every_page_returns_named_frames(db):
         "awards": {"awards", "kpis"},
         "compare_areas": {"by_area_year", "by_area", "coverage", "colours"},
         "coverage": {"grid", "documents"},
-        "data_quality": {"reconciliation", "gaps", "issues"},
+        "data_quality": {"reconciliation", "reconciled_awards", "gaps", "issues"},
         "sources": {"documents", "text"},
     }
     for name, frames in pages.items():

@@ -154,7 +154,8 @@ def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure("No stated totals under these filters.", title)
     rows = frame.to_dicts()
-    names = [_esc(r["total_id"]) for r in rows]
+    # What the document calls the total, shortened; its id in the hover and the table.
+    names = _labels(r["description"] or r["total_id"] for r in rows)
     diffs = [_float(r["difference_gbp"]) for r in rows]
     fig = figure(bar(
         orientation="h", y=names, x=[d or 0.0 for d in diffs],
@@ -163,11 +164,11 @@ def reconciliation_chart(frame: pl.DataFrame) -> go.Figure:
               for d in diffs],
         textposition="outside", cliponaxis=False,
         customdata=[[r["total_id"], _esc(r["description"]), gbp(r["stated_total_gbp"]),
-                     gbp(r["line_sum_gbp"], missing="no lines")] for r in rows],
-        hovertemplate=("<b>%{customdata[1]}</b><br>stated: %{customdata[2]}<br>"
+                     gbp(r["line_sum_gbp"], missing="no lines"), _esc(r["total_id"])] for r in rows],
+        hovertemplate=("<b>%{customdata[1]}</b><br>%{customdata[4]}<br>stated: %{customdata[2]}<br>"
                        "sum of the lines: %{customdata[3]}<extra></extra>"),
     ))
-    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_yaxes(autorange="reversed", title_text="", categoryorder="array", categoryarray=names)
     present = [d for d in diffs if d is not None] or [0.0]
     _money_axis(fig, [min(present) * 1.3, max(present) * 1.3], "x", "Difference (stated minus lines)")
     return _layout(fig, title, height=max(260, 100 + 36 * len(rows)))

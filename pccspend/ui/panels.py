@@ -50,10 +50,12 @@ def _filter_by(dimension: str, value: str) -> None:
 
 
 def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None = None,
-          on_click: Callable[[str], None] | None = None, empty: str = EMPTY) -> None:
+          on_click: Callable[[str], None] | None = None, empty: str = EMPTY,
+          basis: pl.DataFrame | None = None) -> None:
     """A chart, its coverage caption, a 'show data' table and a CSV of its data. `select` names
     the filter a click on a bar applies everywhere (theme, funding_stream, year, provider);
-    `on_click` is called with the clicked bar's value instead (the Themes drill-down)."""
+    `on_click` is called with the clicked bar's value instead (the Themes drill-down). `basis`:
+    the awards the caption counts, when the chart's rows count some twice (stated totals)."""
     if frame.is_empty():
         st.info(empty, icon=":material/search_off:")
         return
@@ -65,11 +67,11 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
         handler = functools.partial(_clicked, key, on_click)
     title = fig.layout.title.text or name.replace("_", " ")
     st.plotly_chart(fig, key=key, on_select=handler, selection_mode="points", theme=None,
-                    alt=f"{title}, {charts.coverage(frame)}. The table under 'Show data' has the figures.",
+                    alt=f"{title}, {charts.coverage(frame if basis is None else basis)}. The table under 'Show data' has the figures.",
                     config={**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
                                                                       "filename": name}})
     hint = " · click a bar to filter every page" if select else (" · click a bar to drill down" if on_click else "")
-    st.caption(charts.coverage(frame) + hint)
+    st.caption(charts.coverage(frame if basis is None else basis) + hint)
     if select or on_click:
         _keyboard_pick(fig, key, select, on_click)
     # The table and its download only when asked for: sent with every rerun, four collapsed tables

@@ -1,0 +1,24 @@
+-- The awards the stated totals in scope cover, each once (a line under two totals is one award), and
+-- how many of them state no amount: what the reconciliation chart rests on. Scoped as reconciliation.sql.
+with totals as (
+    select total_id
+    from stated_totals
+    where
+        (len($filters['areas']) = 0 or area = any($filters['areas']))
+        and ($filters['from_fy'] is null or to_fy_start >= $filters['from_fy'])
+        and ($filters['to_fy'] is null or from_fy_start <= $filters['to_fy'])
+        and ($filters['include_unpublished'] or is_public)
+),
+
+covered as (
+    select distinct awards.award_id, awards.amount_gbp
+    from stated_total_lines
+    inner join totals on stated_total_lines.total_id = totals.total_id
+    inner join awards on stated_total_lines.award_id = awards.award_id
+    where $filters['include_unpublished'] or awards.is_public
+)
+
+select
+    count(*) as award_count,
+    count(*) filter (where amount_gbp is null) as missing_amount_count
+from covered
