@@ -30,7 +30,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 13  # 13: coverage of each area and year (pccspend/coverage.py)
+BUILD_FORMAT = 14  # 14: colours (palette), totals_in_scope
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
@@ -266,6 +266,7 @@ def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
     con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
     columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
     con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
+    con.execute(macro_sql("_totals_in_scope.sql"))
 
 
 def _rollup_rows(awards: pl.DataFrame, store: Store) -> pl.DataFrame:

@@ -3,13 +3,7 @@
 -- Unless the filters include unpublished rows, unpublished lines are neither summed nor counted, so a gap they
 -- leave shows as a gap: nothing about them can be worked out from public figures.
 with totals as (
-    select *
-    from stated_totals
-    where
-        (len($filters['areas']) = 0 or area = any($filters['areas']))
-        and ($filters['from_fy'] is null or to_fy_start >= $filters['from_fy'])
-        and ($filters['to_fy'] is null or from_fy_start <= $filters['to_fy'])
-        and ($filters['include_unpublished'] or is_public)
+    select * from totals_in_scope($filters)
 ),
 
 lines as (

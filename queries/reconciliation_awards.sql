@@ -1,13 +1,7 @@
 -- The awards the stated totals in scope cover, each once (a line under two totals is one award), and
 -- how many of them state no amount: what the reconciliation chart rests on. Scoped as reconciliation.sql.
 with totals as (
-    select total_id
-    from stated_totals
-    where
-        (len($filters['areas']) = 0 or area = any($filters['areas']))
-        and ($filters['from_fy'] is null or to_fy_start >= $filters['from_fy'])
-        and ($filters['to_fy'] is null or from_fy_start <= $filters['to_fy'])
-        and ($filters['include_unpublished'] or is_public)
+    select total_id from totals_in_scope($filters)
 ),
 
 covered as (

@@ -69,6 +69,8 @@ EXPECTED = {
         "stated_total_gbp", "line_sum_gbp", "difference_gbp", "line_count", "missing_amount_count",
         "amount_note", "source_id", "source_title", "source_file", "source_url", "source_locator", "is_public",
     ]),
+    "reconciliation_awards": (FILTER_PARAMS, ["award_count", "missing_amount_count"]),
+    "palette": (set(), ["dimension", "value", "colour"]),
     "spend_by_funding_stream": (FILTER_PARAMS, ["funding_stream", "amount_gbp", *COUNTS]),
     "spend_by_mechanism": (FILTER_PARAMS, ["mechanism", "amount_gbp", *COUNTS, "share_of_spend"]),
     "spend_by_provider": (FILTER_PARAMS | {"top_n"}, ["provider", "amount_gbp", *COUNTS, "provider_rank", "provider_count"]),
@@ -276,6 +278,45 @@ def test_reconciliation_sets_each_stated_total_beside_its_lines(db):
         ("LEI-EXE0004-21-TOT-CORE", D("331142.86"), D("331143.00"), D("-0.14"), 2, 0),
         ("LEI-EXE0004-21-TOT-LCC", D("253287.00"), D("253287.00"), D("0.00"), 2, 0),
         ("LEI-EXE0004-21-TOT-NONCORE", D("131073.40"), D("131073.00"), D("0.40"), 1, 0),
+    ]
+
+
+def test_reconciliation_awards_counts_each_covered_award_once(db):
+    """Worked out here from the register's own files: each published total's id globs, over the
+    awards the public may see."""
+    import csv
+    import fnmatch
+
+    from pccspend.paths import BUNDLED_DATA
+    with open(BUNDLED_DATA / "register" / "awards.csv", newline="", encoding="utf-8") as fh:
+        awards = {r["award_id"]: r for r in csv.DictReader(fh)}
+    covered = set()
+    with open(BUNDLED_DATA / "register" / "stated_totals.csv", newline="", encoding="utf-8") as fh:
+        for total in csv.DictReader(fh):
+            if total["publication"] == "published":
+                for pattern in total["covers_award_ids"].split(";"):
+                    covered |= {a for a, r in awards.items() if fnmatch.fnmatchcase(a, pattern.strip())
+                                and r["publication"] in ("published", "redacted")}
+    missing = sum(not awards[a]["amount_gbp"] for a in covered)
+    # 13 totals list 129 lines between them; 54 awards, one without an amount
+    assert rows(db.query("reconciliation_awards", ALL_PUBLIC)) == [(len(covered), missing)] == [(54, 1)]
+    assert db.query("reconciliation", ALL_PUBLIC)["line_count"].sum() == 129
+
+
+def test_the_palette_gives_every_value_shown_its_colour(db):
+    assert rows(db.query("palette")) == [
+        ("area", "Cambridgeshire", "#332288"), ("area", "Leicestershire", "#88CCEE"),
+        ("area", "West Midlands", "#44AA99"),
+        ("funding_stream", "Casualty Reduction and Support Fund", "#56B4E9"),
+        ("funding_stream", "Community Safety Fund", "#009E73"),
+        ("funding_stream", "Crime and Disorder Reduction Grants", "#E69F00"),
+        ("funding_stream", "MoJ Victims' Services Grant", "#0072B2"), ("funding_stream", "Not stated", "#999999"),
+        ("funding_stream", "Strategic Partnership Development Fund", "#D55E00"),
+        ("funding_stream", "Youth Fund", "#CC79A7"),
+        ("status", "awarded", "#8C6D46"), ("status", "committed", "#6B4226"),
+        ("status", "optional_extension", "#A0522D"), ("status", "planned", "#B89B72"),
+        ("theme", "Not stated", "#999999"), ("theme", "communities", "#009E73"), ("theme", "offenders", "#D55E00"),
+        ("theme", "victims", "#0072B2"),
     ]
 
 
