@@ -5,6 +5,7 @@ page goes to test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -21,59 +22,75 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 PAGES = ("", "themes", "funding_streams", "years", "providers", "compare_areas", "awards",
          "awards?award=CAM-BCB170511-VS02", "data_quality", "sources?doc=CAM-BCB-2017-05-11", "coverage",
          "import_data", "review", "publish", "duties", "activity", "access")
+# Every pair of a chart's text boxes (labels, values, titles, legend, turned year labels) that
+# overlap by more than 2 px: each box is the text's own box turned as it is drawn (its screen
+# transform), and two boxes overlap when no side of either separates them.
+OVERLAPS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap((chart, i) => {
+  const quad = t => { const b = t.getBBox(), m = t.getScreenCTM();
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+      .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]); };
+  const apart = (P, Q) => [P, Q].some(poly => poly.some((p, k) => {
+    const q = poly[(k + 1) % 4], nx = q[1] - p[1], ny = p[0] - q[0], len = Math.hypot(nx, ny) || 1;
+    const a = P.map(r => (r[0] * nx + r[1] * ny) / len), b = Q.map(r => (r[0] * nx + r[1] * ny) / len);
+    return Math.min(...b) - Math.max(...a) >= -2 || Math.min(...a) - Math.max(...b) >= -2; }));
+  const boxes = [...chart.querySelectorAll('svg.main-svg text')]
+    .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+    .map(t => ({text: t.textContent.trim().slice(0, 40), q: quad(t)}));
+  const hits = [];
+  for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++)
+    if (!apart(boxes[a].q, boxes[b].q)) hits.push(`chart ${i + 1}: ${boxes[a].text} / ${boxes[b].text}`);
+  return hits;
+})"""
 # Streamlit's page navigation (st.navigation with sections) puts <div> section wrappers inside its
 # <ul>, so its <li> items lose their list: axe-core `list` and `listitem`. Nothing here can change
 # that markup; every node of these rules must lie inside the navigation.
-# Every pair of a chart's upright text boxes (labels, values, titles, legend) that overlap by more
-# than 2 px both ways. Turned year labels are left out: their boxes are axis-aligned rectangles that
-# overlap while the slanted words do not.
-OVERLAPS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap((chart, i) => {
-  const upright = t => !/rotate\\((?!0[,)])/.test((t.getAttribute('transform') || '') + (t.parentNode.getAttribute('transform') || ''));
-  const boxes = [...chart.querySelectorAll('svg.main-svg text')]
-    .filter(t => t.textContent.trim() && t.getBBox().width > 0 && upright(t))
-    .map(t => ({text: t.textContent.trim().slice(0, 40), r: t.getBoundingClientRect()}));
-  const hits = [];
-  for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
-    const p = boxes[a].r, q = boxes[b].r;
-    if (Math.min(p.right, q.right) - Math.max(p.left, q.left) > 2 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 2)
-      hits.push(`chart ${i + 1}: ${boxes[a].text} / ${boxes[b].text}`);
-  }
-  return hits;
-})"""
 STREAMLIT_CAUSED = {"list": '[data-testid="stSidebarNavItems"]', "listitem": '[data-testid="stSidebarNavItems"]'}
+
+
+@contextlib.contextmanager
+def _dashboard_in_chromium(data, tmp_path):
+    """The dashboard over `data` and a Chromium page at 1440 x 1000: (page, base URL)."""
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(data, tmp_path / "streamlit.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            yield browser.new_page(viewport={"width": 1440, "height": 1000}), base
+        finally:
+            browser.close()
+
+
+def _visit(page, url: str) -> None:
+    """Open a page and wait until its run is over and its charts and last deltas have painted."""
+    page.goto(url)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
 @pytest.mark.e2e
 @own_thread  # the sync Playwright API refuses a thread where an event loop runs (earlier browser tests)
 def test_axe_finds_no_serious_problem_of_ours_on_any_page(tmp_path):
-    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM) or not AXE.exists():
         pytest.skip("needs Debian's chromium and axe-core (make test installs both)")
     data = copy_data(tmp_path / "data")
     build(data)
     ARTIFACTS.mkdir(exist_ok=True)
     found, overlaps = {}, {}
-    with streamlit_server(data, tmp_path / "streamlit.log") as base, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            for name in PAGES:
-                page.goto(f"{base}/{name}")
-                page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-                page.wait_for_timeout(1500)  # charts and the last deltas paint
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-                assert page.locator('[data-testid="stException"]').count() == 0, name
-                page.screenshot(path=str(ARTIFACTS / f"a11y-{name.split('?')[0] or 'overview'}.png"), full_page=True)
-                overlaps[name] = page.evaluate(OVERLAPS)
-                page.add_script_tag(path=str(AXE))
-                found[name] = page.evaluate("""async (allowed) => (await axe.run(document, {resultTypes: ['violations']}))
-                    .violations.filter(v => ['serious', 'critical'].includes(v.impact))
-                    .flatMap(v => v.nodes.map(n => ({rule: v.id, html: n.html.slice(0, 120),
-                        streamlits: v.id in allowed && !!document.querySelector(n.target[0])?.closest(allowed[v.id])})))""",
-                                            STREAMLIT_CAUSED)
-        finally:
-            browser.close()
+    with _dashboard_in_chromium(data, tmp_path) as (page, base):
+        for name in PAGES:
+            _visit(page, f"{base}/{name}")
+            assert page.locator('[data-testid="stException"]').count() == 0, name
+            page.screenshot(path=str(ARTIFACTS / f"a11y-{name.split('?')[0] or 'overview'}.png"), full_page=True)
+            overlaps[name] = page.evaluate(OVERLAPS)
+            page.add_script_tag(path=str(AXE))
+            found[name] = page.evaluate("""async (allowed) => (await axe.run(document, {resultTypes: ['violations']}))
+                .violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .flatMap(v => v.nodes.map(n => ({rule: v.id, html: n.html.slice(0, 120),
+                    streamlits: v.id in allowed && !!document.querySelector(n.target[0])?.closest(allowed[v.id])})))""",
+                                        STREAMLIT_CAUSED)
     ours = {name: [v for v in found[name] if not v["streamlits"]] for name in PAGES}
     assert ours == {name: [] for name in PAGES}
     assert overlaps == {name: [] for name in PAGES}
@@ -130,7 +147,7 @@ def _money_cells(data) -> dict[tuple[str, str], tuple[int, list[str]]]:
 def test_no_text_overflows_its_box_and_every_money_column_holds_its_widest_value(tmp_path, register):
     """Measured in Chromium: no metric, caption, paragraph or notice wider than its box on any page;
     each money column of a table as wide as its widest value drawn in the grid's font."""
-    playwright = pytest.importorskip("playwright.sync_api")
+    pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip("needs Debian's chromium")
     data = copy_data(tmp_path / "data")
@@ -143,27 +160,18 @@ def test_no_text_overflows_its_box_and_every_money_column_holds_its_widest_value
     cells = _money_cells(data)
     assert {page for page, _ in cells} == set(TABLE_PAGES)
     overflow, short, checked, measured = {}, [], {}, {}
-    with streamlit_server(data, tmp_path / "streamlit.log") as base, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            for name in PAGES:
-                page.goto(f"{base}/{name}{'&' if '?' in name else '?'}unpublished=1")
-                page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-                page.wait_for_timeout(1000)
-                page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-                found = page.evaluate(OVERFLOWS)
-                overflow[name], checked[name] = found["over"], found["checked"]
-                if name in TABLE_PAGES:
-                    for (table, column), (width, texts) in cells.items():
-                        if table == name:
-                            widest = max(page.evaluate(MEASURE, texts))
-                            measured[(table, column)] = (width, round(widest))
-                            if widest + GRID_PADDING > width:
-                                short.append((table, column, width, round(widest + GRID_PADDING)))
-        finally:
-            browser.close()
+    with _dashboard_in_chromium(data, tmp_path) as (page, base):
+        for name in PAGES:
+            _visit(page, f"{base}/{name}{'&' if '?' in name else '?'}unpublished=1")
+            found = page.evaluate(OVERFLOWS)
+            overflow[name], checked[name] = found["over"], found["checked"]
+            if name in TABLE_PAGES:
+                for (table, column), (width, texts) in cells.items():
+                    if table == name:
+                        widest = max(page.evaluate(MEASURE, texts))
+                        measured[(table, column)] = (width, round(widest))
+                        if widest + GRID_PADDING > width:
+                            short.append((table, column, width, round(widest + GRID_PADDING)))
     assert overflow == {name: [] for name in PAGES}
     assert all(checked.values()), checked  # every page had captions or metrics to measure
     assert short == []
