@@ -8,12 +8,9 @@ import json
 import os
 import secrets
 import shutil
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
-import duckdb
 import numpy as np
 import polars as pl
 
@@ -21,11 +18,11 @@ from pccspend import __version__, coverage, grant_details, palette, publication
 from pccspend.classify import classify, unclassified
 from pccspend.mapping import Rule, load_rules
 from pccspend.atomic import swap_symlink, write_folder
-from pccspend.filters import FILTERS, LIST, SEARCHED
+from pccspend.filters import SEARCHED
 from pccspend.paths import QUERIES_DIR, DataDir
-from pccspend.queries import macro_sql
 from pccspend.register import register_digest
-from pccspend.stores import BASE, BY_NAME, STORES, Store, ident, view_sql
+from pccspend.buildfiles import PUBLIC, SortedCopy, Table, write_view
+from pccspend.stores import BASE, BY_NAME, STORES, Store
 from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
@@ -164,111 +161,6 @@ def population_by_area(raw: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# Parquet is the interchange format (other tools, exports); the query layer reads DATABASE.
-PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "population", "coverage",
-                  "coverage_documents")
-DATABASE = "pccspend.duckdb"
-PUBLIC = "public"  # the folder of a build holding the public's view
-# The stores that are copies of the awards live as parquet beside the database, which holds a view
-# of each: parquet keeps whole strings in its row-group statistics, DuckDB's own tables only their
-# first 8 bytes, so "Synthetic area 01" and "... 43" (or two "Cambridgeshire ..." providers) could
-# not be told apart and a sorted copy would be read whole.
-PARQUET_STORES = tuple(store.name for store in STORES if not store.is_rollup)
-
-
-ROW_GROUP = 122_880
-
-
-@dataclass(frozen=True)
-class SortedCopy:
-    """A store that is the awards in another order: DuckDB sorts the awards' parquet file into it
-    within its memory limit, where a sort in Polars would hold a second copy of the awards."""
-    order: tuple[str, ...]
-    height: int
-
-
-Table = tuple[str, "pl.DataFrame | SortedCopy", Store | None]
-
-
-def _write_parquet(folder: Path, name: str, frame: pl.DataFrame, progress: Progress) -> None:
-    progress(f"writing {name}.parquet ({frame.height:,} rows)")
-    frame.write_parquet(folder / f"{name}.parquet", statistics=True, row_group_size=ROW_GROUP)
-
-
-def _write_sorted_copy(con: duckdb.DuckDBPyConnection, place: Path, name: str, copy: SortedCopy,
-                       progress: Progress) -> None:
-    progress(f"writing {name}.parquet ({copy.height:,} rows, sorted by {', '.join(copy.order)})")
-    order = ", ".join(f"{ident(c)} nulls last" for c in copy.order)  # registry names, quoted
-    con.sql(f"select * from read_parquet('{BASE}.parquet') order by {order}").write_parquet(
-        str(place / f"{name}.parquet"), compression="zstd", row_group_size=ROW_GROUP)
-
-
-def _write_view(place: Path, tables: Iterable[Table], progress: Progress) -> dict[str, int]:
-    """Every table and store of one view: parquet for the interchange tables and the copies of the
-    awards, one DuckDB file with every store's schema (view and macros). Each table is written and
-    let go before the next is made. Returns each table's row count."""
-    # Our own progress lines say how it goes; the tables stream into the file rather than pile up
-    # in DuckDB's buffers (the frames are already in memory).
-    path = place / DATABASE
-    rows: dict[str, int] = {}
-    stores: list[Store] = []
-    spill = tempfile.TemporaryDirectory(prefix="pccspend-build-")  # a sort larger than the limit spills here
-    con = duckdb.connect(str(path), config={"memory_limit": "2GB", "file_search_path": str(place),
-                                            "temp_directory": spill.name})
-    try:
-        con.execute("set enable_progress_bar = false")
-        for name, frame, store in tables:
-            rows[name] = frame.height
-            if store is not None:
-                stores.append(store)
-            if isinstance(frame, SortedCopy):
-                _write_sorted_copy(con, place, name, frame, progress)
-            elif name in PARQUET_TABLES or name in PARQUET_STORES:
-                _write_parquet(place, name, frame, progress)
-            if name in PARQUET_STORES:  # a file name of this folder (the database's file_search_path)
-                con.execute(f"create view {ident(name)} as select * from read_parquet('{name}.parquet')")
-                continue
-            progress(f"writing {name} into {DATABASE} ({frame.height:,} rows)")
-            bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))
-            con.register("frame", frame)
-            if name == "search_index":
-                con.execute(macro_sql("_search_index.sql"))
-            else:  # names from the registry only, quoted; no value reaches this text
-                con.execute(f"create table {ident(name)} as select * {f'replace ({bits})' if bits else ''} from frame")
-            con.unregister("frame")
-        _write_schemas(con, stores)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-        spill.cleanup()
-    return rows
-
-
-def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
-    """Each store's schema: its view over the table, and the macros the questions call."""
-    types: dict[str, str] = {}
-    for store in sorted(stores, key=lambda s: s.name != BASE):  # the awards first: their types are the fillers'
-        con.execute(f"create schema {ident(store.schema)}")
-        con.execute(view_sql(store, types))
-        if store.name == BASE:
-            types = dict(con.execute("select column_name, data_type from duckdb_columns() "
-                                     "where schema_name = $schema and table_name = 'awards'",
-                                     {"schema": store.schema}).fetchall())
-        # The macros are made inside the store's schema, over its view.
-        con.execute(f"set schema = '{store.schema}'")
-        con.execute(f"set search_path = '{store.schema},main'")
-        con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
-        con.execute(macro_sql("_filtered_awards.sql"))
-        if store.name == BASE:  # questions that read whole awards (the duties) run on the awards
-            con.execute(macro_sql("_duty_checks.sql"))
-        con.execute("set schema = 'main'")
-        con.execute("set search_path = 'main'")
-    con.execute("create table main.stores as select unnest($names) as name", {"names": [s.name for s in stores]})
-    columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
-    con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
-    con.execute(macro_sql("_totals_in_scope.sql"))
-
-
 def _rollup_rows(awards: pl.DataFrame, store: Store) -> pl.DataFrame:
     """The columns a rollup reads, and only its rows: a filter over all the awards' columns would
     copy them all (a third of the memory of a ten-million-award build)."""
@@ -388,7 +280,7 @@ def build(data: DataDir, progress: Progress = lambda _msg: None, *, public: bool
             [("other_currencies", other_currencies, None), ("palette", palette.table(colours, awards), None)],
             ((name, frame, None) for name, frame in coverage_tables(cover, awards, sources).items()))
         place.mkdir(exist_ok=True)
-        rows = _write_view(place, tables, progress)
+        rows = write_view(place, tables, progress)
         (place / "build.json").write_text(json.dumps(
             {**info, "audience": audience, "rows": rows, "data_as_of": _as_of(sources)},
             indent=2, sort_keys=True) + "\n")

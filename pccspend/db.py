@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pccspend.build import DATABASE, PUBLIC
+from pccspend.buildfiles import DATABASE, PUBLIC
 from pccspend.duties import sql_duties
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pccspend.access import PUBLIC_PERSON, Person
-from pccspend.build import DATABASE
+from pccspend.buildfiles import DATABASE
 from pccspend.db import Database
 from pccspend.paths import data_dir
 
