@@ -53,8 +53,9 @@ def _write_parquet(folder: Path, name: str, frame: pl.DataFrame, progress: Progr
 def _write_sorted_copy(con: duckdb.DuckDBPyConnection, place: Path, name: str, copy: SortedCopy,
                        progress: Progress) -> None:
     progress(f"writing {name}.parquet ({copy.height:,} rows, sorted by {', '.join(copy.order)})")
-    order = ", ".join(f"{ident(c)} nulls last" for c in copy.order)  # registry names, quoted
-    con.sql(f"select * from read_parquet('{BASE}.parquet') order by {order}").write_parquet(
+    # The relation API: column names as expressions, no SQL text.
+    order = [duckdb.ColumnExpression(c).asc().nulls_last() for c in copy.order]
+    con.read_parquet(str(place / f"{BASE}.parquet")).sort(*order).write_parquet(
         str(place / f"{name}.parquet"), compression="zstd", row_group_size=ROW_GROUP)
 
 

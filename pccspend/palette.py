@@ -39,7 +39,6 @@ STATUS_COLOURS: dict[str, str] = {
 }
 # Series that are not a stored dimension (the commitments of one chart): Paul Tol's "light" scheme.
 SERIES = ("#77AADD", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00", "#EEDD88", "#EE8866", "#FFAABB")
-NEUTRAL = "#56606B"
 HEX = re.compile(r"^#[0-9A-F]{6}$")
 
 

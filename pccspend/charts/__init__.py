@@ -13,7 +13,7 @@ provider), so a click on a bar can be turned into a filter.
 from pccspend.charts.base import (
     ALL_OTHERS, ALL_OTHERS_COLOUR, EMPTY_MESSAGE, FONT, HEIGHT, HIGHLIGHT, LIGHT, NEUTRAL,
     NO_DOCUMENTS, OFFICE_STREAM_COLOUR, STATUS_PATTERNS, chart_years, coverage, coverage_by_area, empty_figure, label, money_tick, money_ticks, status_label,
-    colour_of, stream_colour, theme_colour,
+    colour_of, theme_colour,
 )
 from pccspend.charts.records import (
     COVERAGE_DIFFERS, GAP_COLUMNS, area_chart, data_gaps_chart, mechanism_share_chart, provider_profile_chart, reconciliation_chart,
@@ -31,6 +31,6 @@ __all__ = [
     "commitments_by_year_chart", "commitments_chart", "coverage", "data_gaps_chart", "empty_figure",
     "hierarchy_chart", "label", "mechanism_share_chart", "money_tick", "money_ticks", "provider_profile_chart",
     "reconciliation_chart", "spend_by_funding_stream_chart", "spend_by_theme_chart", "spend_by_year_chart",
-    "stacked_chart", "status_label", "stream_by_theme_chart", "stream_colour", "theme_colour",
+    "stacked_chart", "status_label", "stream_by_theme_chart", "theme_colour",
     "top_providers_chart", "year_on_year_chart",
 ]

@@ -300,10 +300,6 @@ def theme_colour(theme: str) -> str:
 OFFICE_STREAM_COLOUR = "#3B3B3B"  # a stream an office adds, drawn without the build's palette
 
 
-def stream_colour(stream: str, colours: pl.DataFrame | None = None) -> str:
-    return colour_of("funding_stream", colours)(stream)
-
-
 def colour_of(dimension: str, colours: pl.DataFrame | None = None,
               values: Sequence[str] = ()) -> Callable[[str | None], str]:
     """value -> its colour in `dimension`: from `colours` (the build's palette table, which keeps

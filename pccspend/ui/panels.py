@@ -33,20 +33,25 @@ def _clicked_value(key: str) -> str | None:
     return values[0] if values and values[0] not in (charts.ALL_OTHERS, "") else None
 
 
-def _cross_filter(key: str, dimension: str) -> None:
-    value = _clicked_value(key)
-    if value is not None:
-        _filter_by(dimension, value)
+def _on_click(key: str, select: str | None, on_click: Callable[[str], None] | None) -> None:
+    _act(select, on_click, _clicked_value(key))
 
 
-def _filter_by(dimension: str, value: str) -> None:
+def _act(select: str | None, on_click: Callable[[str], None] | None, value: str | None) -> None:
+    """What choosing a bar's value does, by click or by its select box: filter every page by it
+    (`select`), or hand it to `on_click` (the Themes drill-down)."""
+    if value is None:
+        return
+    if not select:
+        on_click(value)
+        return
     f = filters()
     set_filters({
         "theme": lambda: f.replace(themes=(value,)),
         "funding_stream": lambda: f.replace(funding_streams=(value,)),
         "year": lambda: f.replace(from_year=value, to_year=value),
         "provider": lambda: f.replace(providers=(value,)),
-    }[dimension]())
+    }[select]())
 
 
 def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None = None,
@@ -61,17 +66,16 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
         return
     key = f"chart:{name}:{state.token(filters())}:{st.session_state.get('view:drill', ())}"
     handler = "ignore"
-    if select:
-        handler = functools.partial(_cross_filter, key, select)
-    elif on_click:
-        handler = functools.partial(_clicked, key, on_click)
+    if select or on_click:
+        handler = functools.partial(_on_click, key, select, on_click)
     title = fig.layout.title.text or name.replace("_", " ")
+    counted = charts.coverage(frame if basis is None else basis)
     st.plotly_chart(fig, key=key, on_select=handler, selection_mode="points", theme=None,
-                    alt=f"{title}, {charts.coverage(frame if basis is None else basis)}. The table under 'Show data' has the figures.",
+                    alt=f"{title}, {counted}. The table under 'Show data' has the figures.",
                     config={**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
                                                                       "filename": name}})
     hint = " · click a bar to filter every page" if select else (" · click a bar to drill down" if on_click else "")
-    st.caption(charts.coverage(frame if basis is None else basis) + hint)
+    st.caption(counted + hint)
     if select or on_click:
         _keyboard_pick(fig, key, select, on_click)
     # The table and its download only when asked for: sent with every rerun, four collapsed tables
@@ -114,13 +118,7 @@ def _keyboard_pick(fig: go.Figure, key: str, select: str | None, on_click: Calla
     pick = f"pick:{key}"
 
     def picked() -> None:
-        value = st.session_state.get(pick)
-        if value is None:
-            return
-        if select:
-            _filter_by(select, value)
-        else:
-            on_click(value)
+        _act(select, on_click, st.session_state.get(pick))
 
     st.selectbox(f"Filter every page by {PICKED[select]} of this chart" if select else "Drill down into",
                  values, index=None, format_func=charts.label, key=pick, on_change=picked,
@@ -137,12 +135,6 @@ def _image_downloads(fig: go.Figure, name: str) -> None:
     for column, fmt, mime in ((left, "png", "image/png"), (right, "svg", "image/svg+xml")):
         column.download_button(f"Download this chart ({fmt.upper()})", functools.partial(figure_bytes, fig, fmt, stem),
                                file_name=f"{stem}.{fmt}", mime=mime, key=f"{fmt}:{name}", on_click="ignore")
-
-
-def _clicked(key: str, on_click: Callable[[str], None]) -> None:
-    value = _clicked_value(key)
-    if value is not None:
-        on_click(value)
 
 
 def metric(label: str, value: str, help: str | None = None) -> None:
