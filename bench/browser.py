@@ -8,7 +8,9 @@ touched); `--rows N` the benchmark's synthetic set of N rows (built once by `pyt
 bench --rows N`); `--data DIR` a built data folder. The bare page gets the same Overview shape
 (themes, funding streams, span of years) as the data, made in memory.
 
-Both apps run (each its own `streamlit run`, idle unless clicked; one Chromium, a page each). Each
+Both apps run (each its own `streamlit run`, idle unless clicked; one Chromium, a page each): the
+dashboard as `make run` serves it (pccspend/server.py, which does the first page's one-off work
+before it answers; the seconds from `streamlit run` to its first health answer are printed). Each
 page is opened, then each interaction is made `--repeats` times, the apps taking turns, each repeat
 changing the figures: click a bar of "Spend by theme" (the two largest in turn), "Clear all filters"
 in the sidebar, pick a "From year" in the sidebar (two years in turn). A sample is the seconds
@@ -63,7 +65,10 @@ from pccspend.paths import PROJECT_ROOT, DataDir  # noqa: E402
 from tests.conftest import copy_data  # noqa: E402
 from tests.hardening import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
 
-APPS = {"dashboard": PROJECT_ROOT / "dashboard.py", "bare": PROJECT_ROOT / "bench" / "bare_app.py"}
+# What each server runs: the dashboard as `make run` serves it (pccspend/server.py: warmed up before
+# it answers), and the bare page. SCRIPTS: the script each runs, for AppTest.
+APPS = {"dashboard": PROJECT_ROOT / "pccspend" / "server.py", "bare": PROJECT_ROOT / "bench" / "bare_app.py"}
+SCRIPTS = {**APPS, "dashboard": PROJECT_ROOT / "dashboard.py"}
 THEME_CHART = "Spend by theme"
 SHOTS = PROJECT_ROOT / "test-artifacts"  # a screenshot after each interaction, for a person to look at
 STEADY_MS = 150
@@ -373,7 +378,7 @@ def server_alone(data: DataDir, shape: dict[str, str], years: tuple[str, str], r
         lambda record: "missing ScriptRunContext" not in record.getMessage())
     out = {}
     for name, key in (("dashboard", "f:from"), ("bare", "from")):
-        at = AppTest.from_file(str(APPS[name]), default_timeout=TIMEOUT_S).run()
+        at = AppTest.from_file(str(SCRIPTS[name]), default_timeout=TIMEOUT_S).run()
         walls, cpus = [], []
         for i in range(repeats):
             wall, cpu = time.perf_counter(), time.process_time()
@@ -434,8 +439,10 @@ def main() -> None:
             bases = {}
             for name, app in APPS.items():  # both up, idle but for the one being clicked
                 log = Path(tmp) / f"streamlit-{name}.log"
+                started = time.monotonic()
                 bases[name] = stack.enter_context(streamlit_server(data, log, extra_env=shape, app=app))
-                print(f"... {name}: {app.relative_to(PROJECT_ROOT)} at {bases[name]}", flush=True)
+                print(f"... {name}: {app.relative_to(PROJECT_ROOT)} at {bases[name]}, answering "
+                      f"{time.monotonic() - started:.2f} s after `streamlit run`", flush=True)
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             results = run(browser, bases, args.repeats, years)
             browser.close()

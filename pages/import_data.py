@@ -6,6 +6,7 @@ import streamlit as st
 from pccspend import column_maps, ui, vocab
 from pccspend.importing import columns_of_upload, import_upload, problem_rows, report_lines, size_refusal
 from pccspend.paths import data_dir
+from pccspend.ui.paper import paper_step
 
 NOT_IMPORTED = "(not imported)"
 # Register columns an office's spreadsheet often lacks, offered as one value for every row.
@@ -98,7 +99,7 @@ what = st.segmented_control("What are you importing?", ["A data file", "A paper"
                             key="import-what")
 data = data_dir()
 if what == "A paper":
-    paper = ui.paper_step(data)
+    paper = paper_step(data)
     if paper is not None:
         review_plan(paper.plan(who, dry_run=True), lambda: paper.plan(who, dry_run=False))
     st.stop()

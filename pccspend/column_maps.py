@@ -23,7 +23,7 @@ from pccspend.fy import is_financial_year
 from pccspend.giving360 import title_key
 from pccspend.paths import COLUMN_MAPS_CSV, DataDir
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
-from pccspend.validate import Problem
+from pccspend.problems import Problem
 
 FILE_COLUMNS = ["layout", "register_column", "their_column", "value", "file"]
 # Provenance is the imported file itself, and publication is decided on review: never mapped.

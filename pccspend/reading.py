@@ -22,7 +22,7 @@ from pccspend.giving360 import (
 )
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS
 from pccspend.textfiles import NotText, csv_encoding, json_position
-from pccspend.validate import Problem
+from pccspend.problems import Problem
 
 SNIFF_BYTES = 64 * 1024
 # The register's layout: these must be columns of the file; area may come from --area instead.

@@ -6,15 +6,19 @@ Why: opened at a page's own URL (/awards), Streamlit's page first asks /awards/_
 tries the root; and a URL one level deeper (/awards/x) loads its scripts from /awards/static/...,
 which answer with the page's HTML, so it stays blank. Here every page's HTML names the server's base
 (Streamlit's own `window.__streamlit.BACKEND_BASE_URL` setting), and a deeper URL is sent to its page.
+And the first page's one-off work is done when the server starts, not while its first visitor waits.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit import config
+from streamlit.logger import get_logger
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard.py"
 # Streamlit's own routes, never a page: left exactly as Streamlit answers them (compressed and all).
@@ -83,4 +87,15 @@ class DeepLinks:
         await self.app(scope, receive, reply)
 
 
-app = st.App(str(DASHBOARD), middleware=[Middleware(DeepLinks)])
+@contextlib.asynccontextmanager
+async def warmed(_app):
+    """Before the server answers (its health check included), do the first page's one-off work
+    (pccspend/ui/warm.py), on a thread so the event loop is not held."""
+    from pccspend.ui.warm import warm
+
+    seconds = await asyncio.to_thread(warm)
+    get_logger(__name__).info("dashboard warmed up in %.2f s", seconds)
+    yield
+
+
+app = st.App(str(DASHBOARD), middleware=[Middleware(DeepLinks)], lifespan=warmed)

@@ -20,7 +20,7 @@ from pccspend.register import register_digest
 from pccspend.paths import (
     AWARDS_CSV, COLUMN_MAPS_CSV, FUNDING_STREAMS_CSV, GRANT_DETAILS_CSV, PALETTE_CSV, SOURCES_CSV, TOTALS_CSV, DataDir,
 )
-from pccspend.validate import Problem
+from pccspend.problems import Problem
 
 
 class ImportRefused(Exception):

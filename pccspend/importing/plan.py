@@ -33,7 +33,7 @@ from pccspend.mapping import load_rules, lookup
 from pccspend.paths import AWARDS_CSV, DataDir
 from pccspend.reading import FileBroken, FileBrokenMany, fail, open_table
 from pccspend.register import AWARD_COLUMNS, PUBLICATION_COLUMNS, funding_streams, register_digest
-from pccspend.validate import Problem
+from pccspend.problems import Problem
 
 if TYPE_CHECKING:
     from pccspend.importing.papers import Paper
