@@ -106,7 +106,9 @@ DERIVED = {
 }
 # The columns the filter macro reads (queries/_filtered_awards.sql): every store's view has them.
 FILTER_COLUMNS = frozenset(c for spec in FILTERS for c in spec.column.split())
-AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start", *classify.COLUMNS)
+# The awards table's columns: the register's, and what the build adds (pccspend/build.py typed_awards).
+# A column missing here would make every copy of the awards look unable to answer.
+AWARD_TABLE_COLUMNS = (*AWARD_COLUMNS, "fy_start", "is_public", *classify.COLUMNS)
 # Every column a question may read from filtered_awards(...), over any store.
 UNIVERSE = frozenset(AWARD_TABLE_COLUMNS) | DERIVED.keys() | {"amount_gbp"}
 

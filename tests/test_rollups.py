@@ -14,7 +14,7 @@ from pccspend.build import build
 from pccspend.db import Database
 from pccspend.filters import Filters
 from pccspend.fy import fy_label
-from pccspend.queries import load_query, query_names
+from pccspend.queries import load_query, query_names, query_params
 from pccspend.synth import write_synth
 
 AGGREGATES = [n for n in query_names() if n != "filter_options"]
@@ -91,6 +91,25 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "awards_by_provider"
     db.query("commitments", Filters(areas=("Leicestershire",)))
     assert db.last_store == "rollup_commitments"
+    # The copy of the awards with a gap answers the gap list (it was once never chosen: the
+    # router thought no copy held is_public, which every filter state reads).
+    db.query("data_quality_issues", Filters(), row_limit=100)
+    assert db.last_store == "awards_with_gaps"
+    db.query("data_quality_issues", Filters(search="victim"), row_limit=100)
+    assert db.last_store == "awards_with_gaps"
+
+
+def test_every_store_answers_some_question(db):
+    """A store no question is ever sent to is dead weight in every build: the router would
+    silently have stopped choosing it."""
+    chosen = set()
+    for name in query_names():
+        for filters in (Filters(), Filters(areas=("Cambridgeshire",)), Filters(themes=("victims",)),
+                        Filters(providers=("Rutland County Council",)), Filters(search="victim"),
+                        Filters(mechanisms=("grant agreement",))):
+            db.query(name, filters, top_n=5, row_limit=100 if "row_limit" in query_params(name) else None)
+            chosen.add(db.last_store)
+    assert chosen >= {store.name for store in db.stores} - {"awards_by_service"}
 
 
 def test_a_rollup_of_some_awards_answers_only_questions_about_those_awards(db):
