@@ -13,17 +13,22 @@ from __future__ import annotations
 import functools
 import json
 import threading
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+# A short answer is read as one statement's Arrow table (pccspend/queries.py LONG_ANSWERS); DuckDB
+# warns that this copies the rows, which for a few rows costs less than binding the question twice.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
 from pccspend.buildfiles import DATABASE, PUBLIC
 from pccspend.duties import sql_duties
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
-from pccspend.queries import load_query, macro_sql, query_params, query_rows
+from pccspend.queries import is_long, load_query, macro_sql, query_params, query_rows
 from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
 
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
@@ -165,7 +170,7 @@ class Database:
         if cached is not None:
             self.last_store = cached[1]
             return cached[0]
-        result = self._run(store, sql, params)
+        result = self._run(store, sql, params, stream=is_long(name, params))
         self.last_store = store.name
         self.answers.put(key, result, store.name)
         return result
@@ -220,12 +225,16 @@ class Database:
                 out |= searched
         return out
 
-    def _run(self, store: Store, sql: str, params: dict) -> pl.DataFrame:
+    def _run(self, store: Store, sql: str, params: dict, *, stream: bool = False) -> pl.DataFrame:
+        """One question on one store: `stream`, through the relation API (a long answer, one copy
+        of its rows); else as one statement (a short answer, bound once: see queries.LONG_ANSWERS)."""
         with self._lock:  # cursor() itself is not thread-safe; the query then runs unlocked
             cur = self._con.cursor()
         try:
             cur.execute(f"set search_path = '{store.schema},main'")  # a registry name, never a value
-            return cur.sql(sql, params=params).pl()
+            if stream:
+                return cur.sql(sql, params=params).pl()
+            return pl.from_arrow(cur.execute(sql, params).to_arrow_table())
         finally:
             cur.close()
 

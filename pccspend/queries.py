@@ -37,6 +37,20 @@ def query_params(name: str) -> frozenset[str]:
     return frozenset(_PARAM.findall(_COMMENT.sub("", load_query(name))))
 
 
+# Questions whose answer may hold a row per award (or per value of a column) when asked for every
+# row (no `$row_limit`): pccspend/db.py reads them through DuckDB's relation API, which streams into
+# the frame (one copy of the rows). Every other answer is a few rows and runs as one statement: the
+# relation API binds a question twice, and binding a view over the awards' parquet costs about
+# 10 ms at 10M awards (tests/test_queries.py checks both ways give the same answer).
+LONG_ANSWERS = frozenset({"awards", "commitments", "data_quality_issues", "duties_missing", "filter_options",
+                          "publication_rows"})
+
+
+def is_long(name: str, params: dict) -> bool:
+    """Whether this asking of question `name` may answer with a row per award."""
+    return name in LONG_ANSWERS and params.get("row_limit") is None
+
+
 _ROWS = re.compile(r"^--\s*rows:\s*(\w+)", re.MULTILINE)
 
 

@@ -141,6 +141,24 @@ def test_query_binds_exactly_its_parameters_and_returns_its_columns(db, name):
     assert db.query(name, ALL_PUBLIC, top_n=5).columns == columns
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_question_read_streamed_or_as_one_statement_gives_one_answer(db, name):
+    """pccspend/db.py reads a long answer through the relation API and a short one as a single
+    statement (pccspend/queries.py LONG_ANSWERS): both must give the same frame, types included."""
+    from pccspend.db import DEFAULT_EXTRAS
+    from pccspend.stores import BY_NAME
+
+    filters = {**Filters(include_unpublished=True).sql(), "search_services": [], "search_providers": [],
+               "search_descriptions": []}
+    params = {k: {**DEFAULT_EXTRAS, "filters": filters, "top_n": 5, "include_decided": True}[k]
+              for k in query_params(name)}
+    streamed = db._run(BY_NAME["awards"], load_query(name), params, stream=True)
+    statement = db._run(BY_NAME["awards"], load_query(name), params, stream=False)
+    assert streamed.schema == statement.schema
+    assert streamed.equals(statement)
+    assert streamed.height > 0 or name in ("award_commitment", "award_record", "award_totals", "other_currencies")
+
+
 # EXE0004/21 (Leicestershire 2022/23: five committed awards, £546,216, three named providers, no
 # theme or stream) is published (issue 13): it counts by default.
 def test_kpis_default_counts_awarded_and_committed_published_money(db):
