@@ -60,6 +60,9 @@ STORES: tuple[Store, ...] = (
     Store("awards_by_provider", order=("provider", "area", "fy_start", "award_id"), first_for="provider"),
     Store("awards_with_gaps", rows="gaps", keep=pl.any_horizontal(pl.col(c).is_null() for c in (
         "amount_gbp", "theme", "funding_stream", "provider", *STATED))),
+    # National by year only, with the set of providers and areas: the headline counts with no filter
+    # but years (most visits), from a few dozen cells rather than rollup_kpis' 37,000 at 10M awards.
+    Store("rollup_years", ("fy_start", "financial_year", "status", "is_public"), sets=("provider", "area")),
     # National: no area or provider, but the set of each, for the headline counts.
     Store("rollup_kpis", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "mechanism", "status",
                           "is_public"), sets=("provider", "area")),

@@ -77,6 +77,8 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "rollup_providers"
     db.query("kpis", Filters(themes=("victims",)))  # providers and areas counted as set unions
     assert db.last_store == "rollup_kpis"
+    db.query("kpis", Filters(from_year="2017/18"))  # years only: the few cells of rollup_years
+    assert db.last_store == "rollup_years"
     db.query("spend_by_theme", Filters(from_year="2017/18"))
     assert db.last_store == "rollup_kpis"
     db.query("kpis", Filters(areas=("Cambridgeshire",), themes=("victims",)))
@@ -152,11 +154,12 @@ def test_without_the_sets_rollup_the_awards_answer_the_same(fresh_data, monkeypa
 
     monkeypatch.setattr(pccspend.build, "MAX_SET_BYTES", 0)
     info = build(fresh_data)
-    assert "rollup_kpis" not in info["rows"] and "rollup_dims" in info["rows"]
+    assert "rollup_kpis" not in info["rows"] and "rollup_years" not in info["rows"]
+    assert "rollup_dims" in info["rows"]
     small = Database(fresh_data)
     for filters in (Filters(), Filters(themes=("victims",)), Filters(from_year="2017/18")):
         assert small.query("kpis", filters).equals(db.query("kpis", filters))
-        assert small.last_store != "rollup_kpis"
+        assert small.last_store not in ("rollup_kpis", "rollup_years")
 
 
 def test_what_a_question_reads_is_known_from_its_text():
