@@ -87,7 +87,7 @@ ROWS = 10_000_000
 # (its catalogue only at open; DuckDB's buffers are capped by pccspend/db.py MEMORY_LIMIT), and
 # each page's answer is small (the explorer's 5,000 rows at most). `python -m pccspend bench --rows
 # 10000000` peaked at 657 MB over its whole workload (the Polars peer at 4,291 MB). Synthesising and
-# building the set takes ~5-7 minutes (14.4 GB peak, 2026-12-02).
+# building the set takes ~7-11 minutes (up to 21 GB peak with descriptions, README Scale).
 BOUND_MB = 1_000  # the last run peaked at 485 MB
 
 
