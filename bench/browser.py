@@ -395,10 +395,7 @@ def server_alone(data: DataDir, shape: dict[str, str], years: tuple[str, str], r
         o = pagedata.overview(db, Filters(from_year=years[i % 2]))
         pieces["queries (uncached)"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        figures = [charts.spend_by_theme_chart(o["by_theme"]),
-                   charts.spend_by_funding_stream_chart(o["by_stream"]),
-                   charts.spend_by_year_chart(o["by_year"], "theme"),
-                   charts.year_on_year_chart(o["year_on_year"])]
+        figures = list(charts.overview_charts(o).values())
         pieces["figures built"].append(time.perf_counter() - started)
         started = time.perf_counter()
         for fig in figures:

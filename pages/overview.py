@@ -29,15 +29,15 @@ if kpis["award_count"]:
                   f"({other['award_count'].sum():,} award(s) stated in another currency, among those with no "
                   "GBP amount)." if other.height else ""))
 
+figures = charts.overview_charts(data)
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.spend_by_theme_chart(data["by_theme"]), data["by_theme"], "spend_by_theme", select="theme")
+    ui.chart(figures["spend_by_theme"], data["by_theme"], "spend_by_theme", select="theme")
 with right:
-    ui.chart(charts.spend_by_funding_stream_chart(data["by_stream"], data["colours"]), data["by_stream"],
-             "spend_by_funding_stream", select="funding_stream")
+    ui.chart(figures["spend_by_funding_stream"], data["by_stream"], "spend_by_funding_stream", select="funding_stream")
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.spend_by_year_chart(data["by_year"], "theme", data["coverage"], data["colours"]), data["by_year"], "spend_by_year", select="year")
+    ui.chart(figures["spend_by_year"], data["by_year"], "spend_by_year", select="year")
 with right:
-    ui.chart(charts.year_on_year_chart(data["year_on_year"]), data["year_on_year"], "year_on_year", select="year")
+    ui.chart(figures["year_on_year"], data["year_on_year"], "year_on_year", select="year")

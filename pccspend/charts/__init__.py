@@ -20,7 +20,8 @@ from pccspend.charts.records import (
     top_providers_chart,
 )
 from pccspend.charts.spend import (
-    breakdown_chart, commitments_by_year_chart, commitments_chart, hierarchy_chart, spend_by_funding_stream_chart,
+    breakdown_chart, commitments_by_year_chart, commitments_chart, hierarchy_chart, overview_charts,
+    spend_by_funding_stream_chart,
     spend_by_theme_chart, spend_by_year_chart, stacked_chart, stream_by_theme_chart, year_on_year_chart,
 )
 
@@ -29,7 +30,7 @@ __all__ = [
     "chart_years", "colour_of", "coverage_by_area", "FONT", "GAP_COLUMNS", "HEIGHT", "HIGHLIGHT",
     "LIGHT", "NEUTRAL", "OFFICE_STREAM_COLOUR", "STATUS_PATTERNS", "area_chart", "breakdown_chart",
     "commitments_by_year_chart", "commitments_chart", "coverage", "data_gaps_chart", "empty_figure",
-    "hierarchy_chart", "label", "mechanism_share_chart", "money_tick", "money_ticks", "provider_profile_chart",
+    "hierarchy_chart", "label", "overview_charts", "mechanism_share_chart", "money_tick", "money_ticks", "provider_profile_chart",
     "reconciliation_chart", "spend_by_funding_stream_chart", "spend_by_theme_chart", "spend_by_year_chart",
     "stacked_chart", "status_label", "stream_by_theme_chart", "theme_colour",
     "top_providers_chart", "year_on_year_chart",

@@ -256,3 +256,14 @@ def commitments_by_year_chart(frame: pl.DataFrame, coverage: pl.DataFrame | None
     _money_axis(fig, [_float(v) for v in totals["amount_gbp"]], "y")
     mark_years(fig, years, frame, coverage)
     return _layout(fig, title, legend=True)
+
+
+def overview_charts(data: dict[str, pl.DataFrame]) -> dict[str, go.Figure]:
+    """The Overview's four charts, by name, from `pccspend.pagedata.overview`'s frames: drawn by
+    the page, and once by the server's warm-up (pccspend/ui/warm.py)."""
+    return {
+        "spend_by_theme": spend_by_theme_chart(data["by_theme"]),
+        "spend_by_funding_stream": spend_by_funding_stream_chart(data["by_stream"], data.get("colours")),
+        "spend_by_year": spend_by_year_chart(data["by_year"], "theme", data.get("coverage"), data.get("colours")),
+        "year_on_year": year_on_year_chart(data["year_on_year"]),
+    }

@@ -36,9 +36,5 @@ def _warm() -> None:
         db.options()
         db.top_values()
         # The Overview with no filter: the page a visitor lands on. Its answers stay in the
-        # database's cache; its figures are built once so Plotly loads its validators now.
-        o = pagedata.overview(db, Filters())
-        charts.spend_by_theme_chart(o["by_theme"])
-        charts.spend_by_funding_stream_chart(o["by_stream"], o["colours"])
-        charts.spend_by_year_chart(o["by_year"], "theme", o["coverage"], o["colours"])
-        charts.year_on_year_chart(o["year_on_year"])
+        # database's cache; its charts are built once so Plotly loads what they use now.
+        charts.overview_charts(pagedata.overview(db, Filters()))
