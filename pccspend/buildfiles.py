@@ -111,8 +111,8 @@ def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
                                      "where schema_name = $schema and table_name = 'awards'",
                                      {"schema": store.schema}).fetchall())
         # The macros are made inside the store's schema, over its view.
-        con.execute(f"set schema = '{store.schema}'")
-        con.execute(f"set search_path = '{store.schema},main'")
+        con.execute("set schema = $schema", {"schema": store.schema})
+        con.execute("set search_path = $path", {"path": f"{store.schema},main"})
         con.execute(macro_sql("_distinct_sets.sql" if store.sets else "_distinct_counts.sql"))
         con.execute(macro_sql("_filtered_awards.sql"))
         if store.name == BASE:  # questions that read whole awards (the duties) run on the awards

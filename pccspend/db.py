@@ -20,16 +20,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-# A short answer is read as one statement's Arrow table (pccspend/queries.py LONG_ANSWERS); DuckDB
-# warns that this copies the rows, which for a few rows costs less than binding the question twice.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-
 from pccspend.buildfiles import DATABASE, PUBLIC
 from pccspend.duties import sql_duties
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import is_long, load_query, macro_sql, query_params, query_rows
 from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
+
+# A short answer is read as one statement's Arrow table (pccspend/queries.py LONG_ANSWERS); DuckDB
+# warns that this copies the rows, which for a few rows costs less than binding the question twice.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 # Parameters some questions take beyond the filters, and their values when the caller gives none.
 DEFAULT_EXTRAS = {"top_n": 10, "row_limit": None, "duties": sql_duties(), "source_id": None, "include_decided": False,
@@ -231,7 +231,7 @@ class Database:
         with self._lock:  # cursor() itself is not thread-safe; the query then runs unlocked
             cur = self._con.cursor()
         try:
-            cur.execute(f"set search_path = '{store.schema},main'")  # a registry name, never a value
+            cur.execute("set search_path = $path", {"path": f"{store.schema},main"})
             if stream:
                 return cur.sql(sql, params=params).pl()
             return pl.from_arrow(cur.execute(sql, params).to_arrow_table())

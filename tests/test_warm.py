@@ -64,3 +64,14 @@ def test_the_server_answers_only_once_warmed_up(built_data, tmp_path):
         assert base.startswith("http://127.0.0.1:")
         text = log.read_text()
     assert "dashboard warmed up in" in text, text
+
+
+def test_a_public_server_warms_only_the_public_view(built_data, monkeypatch):
+    """A public server never opens the office's view (held-back rows), warm-up included."""
+    monkeypatch.setenv("PCCSPEND_DATA", str(built_data.root))
+    monkeypatch.setenv("PCCSPEND_MODE", "public")
+    ui_data._open.clear()
+    warm()
+    assert ui_data._open(str(built_data.root), True)._options is not None  # warmed
+    assert ui_data._open(str(built_data.root), False)._options is None  # opened only now, by this test
+    ui_data._open.clear()

@@ -23,7 +23,7 @@ def warm() -> float:
 
 
 def _warm() -> None:
-    from pccspend import charts, pagedata  # the modules every page reads, loaded once per process
+    from pccspend import access, charts, pagedata  # the modules every page reads, loaded once per process
     from pccspend.filters import Filters
     from pccspend.paths import data_dir
     from pccspend.ui import data
@@ -31,7 +31,9 @@ def _warm() -> None:
     root = data_dir().root
     if not data.has_build():
         return  # a new office: the Import page is all there is until its first import
-    for public in (False, True):  # the office's view and the public's, as ui.data.database opens them
+    # The views ui.data.database opens in this mode: a public server never opens the office's view
+    # (held-back rows), so neither does its warm-up.
+    for public in (True,) if access.mode() == access.PUBLIC else (False, True):
         db = data._open(str(root), public)
         db.options()
         db.top_values()
