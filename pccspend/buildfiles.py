@@ -24,11 +24,9 @@ PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "p
                   "coverage_documents")
 DATABASE = "pccspend.duckdb"
 PUBLIC = "public"  # the folder of a build holding the public's view
-# The stores that are copies of the awards live as parquet beside the database, which holds a view
-# of each: parquet keeps whole strings in its row-group statistics, DuckDB's own tables only their
-# first 8 bytes, so "Synthetic area 01" and "... 43" (or two "Cambridgeshire ..." providers) could
-# not be told apart and a sorted copy would be read whole.
-PARQUET_STORES = tuple(store.name for store in STORES if not store.is_rollup)
+# The awards and the stores sorted for a filter live as parquet beside the database, which holds a
+# view of each (pccspend/stores.py `Store.is_parquet`: whole strings in row-group statistics).
+PARQUET_STORES = tuple(store.name for store in STORES if store.is_parquet)
 
 
 ROW_GROUP = 122_880

@@ -109,8 +109,8 @@ class Database:
             what = "public view in the build" if public and (self._build / DATABASE).exists() else "build"
             raise NoBuild(f"no {what} in {self.data.root}: run `python -m pccspend build`")
         self.info = json.loads((self.build_path / "build.json").read_text())
-        # Copies of the awards are parquet files beside the database (pccspend/build.py
-        # PARQUET_STORES), named in its views relative to the build folder.
+        # Stores kept as parquet beside the database (pccspend/stores.py `Store.is_parquet`) are
+        # named in its views relative to the build folder.
         self._con = duckdb.connect(str(self.build_path / DATABASE), read_only=True,
                                    config={"threads": 2, "memory_limit": MEMORY_LIMIT,
                                            "file_search_path": str(self.build_path)})
@@ -182,14 +182,17 @@ class Database:
             return BY_NAME[BASE]
         needed = _reads(name) | self._filter_columns(filters)
         rows = query_rows(name)
-        # A copy sorted by a column the filters restrict reads a few row groups; a rollup holding
-        # every column needed reads few rows: the first of either, in the registry's order.
+        # A store sorted by a column the filters restrict reads a few row groups; a rollup holding
+        # every column needed reads few rows: the first store holding every column needed, in the
+        # registry's order, answers; one sorted for a filter only under that filter.
         restricted = self._restricted_columns(filters)
         conditions = restricted | ({"row_limit"} if limited else set())
         for store in self.stores:
             if store.name == BASE or store.rows not in (None, rows) or conditions & set(store.not_with):
                 continue
-            if store.first_for in restricted if store.first_for else needed <= columns(store):
+            if store.first_for and store.first_for not in restricted:
+                continue
+            if needed <= columns(store):
                 return store
         return BY_NAME[BASE]
 

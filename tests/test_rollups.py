@@ -89,8 +89,21 @@ def test_the_router_really_uses_the_rollups(db):
     assert db.last_store == "rollup_service_mechanisms"
     db.query("spend_by_theme", Filters(search="victim"))
     assert db.last_store == "awards"
+    # One provider: its cells in the provider-sorted rollup; with an area (which that rollup
+    # lacks) or for its awards themselves, the provider-sorted copy.
     db.query("spend_by_theme", Filters(providers=("Rutland County Council",)))
+    assert db.last_store == "rollup_provider_profile"
+    db.query("spend_by_theme", Filters(providers=("Rutland County Council",), areas=("Leicestershire",)))
     assert db.last_store == "awards_by_provider"
+    db.query("awards", Filters(providers=("Rutland County Council",)), row_limit=100)
+    assert db.last_store == "awards_by_provider"
+    # The provider ranking: by year only, then by theme, stream and mechanism, then by area.
+    db.query("spend_by_provider", Filters(from_year="2017/18"))
+    assert db.last_store == "rollup_provider_years"
+    db.query("spend_by_provider", Filters(themes=("victims",)))
+    assert db.last_store == "rollup_provider_dims"
+    db.query("spend_by_provider", Filters(areas=("Leicestershire",)))
+    assert db.last_store == "rollup_providers"
     db.query("commitments", Filters(areas=("Leicestershire",)))
     assert db.last_store == "rollup_commitments"
     # The copy of the awards with a gap answers the gap list (it was once never chosen: the
@@ -201,3 +214,35 @@ def test_a_rollup_asked_to_filter_by_a_column_it_lacks_refuses(db):
     for store, question in [("rollup_kpis", "kpis"), ("rollup_dims", "spend_by_theme"),
                             ("rollup_services", "theme_stream_service")]:
         assert run(store, question, victims).equals(db.query(question, victims, base_only=True)), store
+
+
+def test_stores_sorted_for_a_filter_are_parquet_in_their_order(synth_db):
+    """A store sorted for a filter is a parquet file (whole strings in its row-group statistics,
+    so a filter on its column skips row groups), sorted by that column; the other stores but the
+    awards are DuckDB's own tables."""
+    import polars as pl
+
+    cur = synth_db._con.cursor()
+    try:
+        tables = {name for (name,) in cur.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+    finally:
+        cur.close()
+    for store in synth_db.stores:
+        path = synth_db.build_path / f"{store.name}.parquet"
+        assert path.is_file() == store.is_parquet, store.name
+        assert (store.name in tables) == (not store.is_parquet), store.name
+        if store.first_for:
+            column = pl.read_parquet(path, columns=[store.first_for])[store.first_for]
+            assert column.is_sorted(nulls_last=True), store.name
+    assert {s.name for s in synth_db.stores if s.is_parquet} == {
+        "awards", "awards_by_provider", "awards_by_service", "rollup_provider_profile"}
+
+
+def test_a_rollup_sorted_for_a_filter_groups_by_that_column_first():
+    from pccspend.stores import Store
+
+    with pytest.raises(ValueError, match="groups by it first"):
+        Store("rollup_x", ("fy_start", "provider"), first_for="provider")
+    with pytest.raises(ValueError, match="no sets"):
+        Store("rollup_x", ("provider", "fy_start"), first_for="provider", sets=("area",))
