@@ -1,7 +1,8 @@
 """Every frame each dashboard page shows, one function per page: `overview(db, filters)` etc.
 
 A page's data comes only from its function here, so the benchmark can replay a page's queries
-and the snapshot exporter can reuse them. Each returns a dict of name -> polars DataFrame.
+and the snapshot exporter can reuse them. Each returns a dict of name -> polars DataFrame. The
+questions a page asks together are asked at once (`Database.ask`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import polars as pl
 from pccspend import coverage as cover
 from pccspend import vocab
 from pccspend.db import Database
-from pccspend.filters import Filters
+from pccspend.filters import ALL, Filters
 
 COUNTS = [pl.col("award_count").sum(), pl.col("missing_amount_count").sum()]
 EVERY_PROVIDER = 1_000_000  # a top_n no register reaches: every provider, no 'All others'
@@ -29,17 +30,17 @@ def _sum(column: str = "amount_gbp") -> pl.Expr:
 def overview(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """Headline figures, spend by theme, by funding stream, by year, and the year-on-year change
     (only between years covered the same way: pccspend/coverage.py)."""
-    grid = db.query("coverage", filters)
-    return {
-        "kpis": db.query("kpis", filters),
-        "other_currencies": db.query("other_currencies", filters),
-        "by_theme": db.query("spend_by_theme", filters),
-        "by_stream": db.query("spend_by_funding_stream", filters),
-        "by_year": db.query("spend_by_year", filters),
-        "year_on_year": cover.year_on_year(db.query("year_on_year", filters), grid),
-        "coverage": grid,
-        "colours": db.query("palette"),
-    }
+    out = db.ask({
+        "kpis": ("kpis", filters),
+        "other_currencies": ("other_currencies", filters),
+        "by_theme": ("spend_by_theme", filters),
+        "by_stream": ("spend_by_funding_stream", filters),
+        "by_year": ("spend_by_year", filters),
+        "year_on_year": ("year_on_year", filters),
+        "coverage": ("coverage", filters),
+        "colours": ("palette", ALL),
+    })
+    return {**out, "year_on_year": cover.year_on_year(out["year_on_year"], out["coverage"])}
 
 
 def drill_path(hierarchy: pl.DataFrame, path: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -82,13 +83,19 @@ def themes(db: Database, filters: Filters, path: tuple[str, ...] = ()) -> dict[s
 
 def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """What each funding stream pays for: by theme, by year, its services, and where it comes from."""
-    hierarchy = db.query("theme_stream_service", filters)
+    out = db.ask({
+        "hierarchy": ("theme_stream_service", filters),
+        "by_stream": ("spend_by_funding_stream", filters),
+        "by_year_stream": ("spend_by_year_and_stream", filters),
+        "coverage": ("coverage", filters),
+        "colours": ("palette", ALL),
+    })
+    hierarchy, by_stream = out["hierarchy"], out["by_stream"]
     by_stream_theme = hierarchy.group_by("funding_stream", "theme").agg(_sum(), *COUNTS).sort(
         "funding_stream", "theme")
     services = hierarchy.select("funding_stream", "service", "theme", "amount_gbp", "award_count",
                                 "missing_amount_count").sort(
         ["funding_stream", "amount_gbp"], descending=[False, True], nulls_last=True)
-    by_stream = db.query("spend_by_funding_stream", filters)
     about = pl.DataFrame(
         {"funding_stream": by_stream["funding_stream"],
          "where_the_money_comes_from": [vocab.FUNDING_STREAMS.get(s, "The document names no funding stream.")
@@ -98,9 +105,9 @@ def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     return {
         "by_stream": by_stream,
         "by_stream_theme": by_stream_theme,
-        "by_year_stream": db.query("spend_by_year_and_stream", filters),
-        "coverage": db.query("coverage", filters),
-        "colours": db.query("palette"),
+        "by_year_stream": out["by_year_stream"],
+        "coverage": out["coverage"],
+        "colours": out["colours"],
         "services": services,
         "about": about,
     }
@@ -109,13 +116,13 @@ def funding_streams(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
 def years(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """Spend by year (by theme and by funding stream) and the multi-year commitments by year
     (each commitment's lines are on the Awards page: a national register holds too many to draw)."""
-    return {
-        "by_year_theme": db.query("spend_by_year", filters),
-        "by_year_stream": db.query("spend_by_year_and_stream", filters),
-        "commitments": db.query("commitments_by_year", filters),
-        "coverage": db.query("coverage", filters),
-        "colours": db.query("palette"),
-    }
+    return db.ask({
+        "by_year_theme": ("spend_by_year", filters),
+        "by_year_stream": ("spend_by_year_and_stream", filters),
+        "commitments": ("commitments_by_year", filters),
+        "coverage": ("coverage", filters),
+        "colours": ("palette", ALL),
+    })
 
 
 def top_providers(every: pl.DataFrame, top_n: int) -> pl.DataFrame:
@@ -135,7 +142,12 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
     """Top providers with 'All others', the top-5 share, share by mechanism, and one provider's
     spend by year and theme and its awards (the first `limit`, or all) (`profile`; the biggest
     provider when not given)."""
-    every = db.query("spend_by_provider", filters, top_n=EVERY_PROVIDER)
+    first = db.ask({
+        "every": ("spend_by_provider", filters, {"top_n": EVERY_PROVIDER}),
+        "mechanisms": ("spend_by_mechanism", filters),
+        "coverage": ("coverage", filters),
+    })
+    every = first["every"]
     total = every["amount_gbp"].sum() if every.height else None
     top5 = every.head(5)["amount_gbp"].sum() if every.height else None
     concentration = pl.DataFrame({
@@ -149,50 +161,78 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
     chosen = profile if profile in names else (names[0] if names else None)
     # Nobody to profile means no award matches: the same questions answer empty, with their columns.
     chosen_filters = filters.replace(providers=(chosen,)) if chosen else filters
+    profile = db.ask({
+        "profile": ("spend_by_year", chosen_filters),
+        "profile_awards": ("awards", chosen_filters, {"row_limit": limit}),
+    })
     return {
         "top": top_providers(every, top_n),
         "concentration": concentration,
-        "mechanisms": db.query("spend_by_mechanism", filters),
+        "mechanisms": first["mechanisms"],
         "providers": every.select("provider", "amount_gbp", "award_count", "missing_amount_count"),
-        "profile": db.query("spend_by_year", chosen_filters),
-        "coverage": db.query("coverage", filters),
-        "profile_awards": db.query("awards", chosen_filters, row_limit=limit),
+        "profile": profile["profile"],
+        "coverage": first["coverage"],
+        "profile_awards": profile["profile_awards"],
     }
 
 
 def awards(db: Database, filters: Filters, limit: int | None = None) -> dict[str, pl.DataFrame]:
     """The awards matching the filters (the first `limit`, or all), with source and locator,
     and how many match in all."""
-    return {"awards": db.query("awards", filters, row_limit=limit), "kpis": db.query("kpis", filters)}
+    return db.ask({"awards": ("awards", filters, {"row_limit": limit}), "kpis": ("kpis", filters)})
 
 
 def compare_areas(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """Spend and spend per resident by area and year, and by area over the whole period."""
-    by_year = db.query("area_comparison", filters)
+    out = db.ask({"by_year": ("area_comparison", filters), "coverage": ("coverage", filters),
+                  "colours": ("palette", ALL)})
+    by_year = out["by_year"]
     by_area = (
         by_year.group_by("area").agg(_sum(), *COUNTS, pl.col("population").first())
         .with_columns((pl.col("amount_gbp").cast(pl.Float64) / pl.col("population")).round(4)
                       .alias("amount_per_resident_gbp"))
         .sort("area")
     )
-    return {"by_area_year": by_year, "by_area": by_area, "coverage": db.query("coverage", filters),
-            "colours": db.query("palette")}
+    return {"by_area_year": by_year, "by_area": by_area, "coverage": out["coverage"], "colours": out["colours"]}
 
 
 def coverage(db: Database, filters: Filters) -> dict[str, pl.DataFrame]:
     """How covered each area and year is, with its documents, and what each document covers."""
-    return {"grid": db.query("coverage", filters), "documents": db.query("coverage_documents", filters)}
+    return db.ask({"grid": ("coverage", filters), "documents": ("coverage_documents", filters)})
+
+
+# The kinds of gap, in the order the gap list shows them, and the column of queries/data_quality
+# that counts each.
+GAP_KINDS = (("no amount", "missing_amount_count"), ("no funding stream", "missing_funding_stream_count"),
+             ("no provider", "missing_provider_count"), ("no theme", "missing_theme_count"))
+
+
+def gap_kinds(gaps: pl.DataFrame, limit: int | None) -> list[str] | None:
+    """The kinds of gap the first `limit` rows of the gap list reach, from the gaps counted by area
+    and year (None: every kind). At 10M awards the first kind alone fills a page of rows, and each
+    kind left out is a scan of the awards with a gap not made."""
+    if limit is None:
+        return None
+    kinds, reached = [], 0
+    for kind, column in GAP_KINDS:
+        if reached >= limit:
+            break
+        count = gaps[column].sum() or 0
+        if count:
+            kinds.append(kind)
+            reached += count
+    return kinds
 
 
 def data_quality(db: Database, filters: Filters, limit: int | None = None) -> dict[str, pl.DataFrame]:
     """Stated totals against their lines, gaps by area and year, and every gap (the first
     `limit`, or all) with its source."""
-    return {
-        "reconciliation": db.query("reconciliation", filters),
-        "reconciled_awards": db.query("reconciliation_awards", filters),
-        "gaps": db.query("data_quality", filters),
-        "issues": db.query("data_quality_issues", filters, row_limit=limit),
-    }
+    gaps = db.query("data_quality", filters)
+    return {"gaps": gaps, **db.ask({
+        "reconciliation": ("reconciliation", filters),
+        "reconciled_awards": ("reconciliation_awards", filters),
+        "issues": ("data_quality_issues", filters, {"row_limit": limit, "kinds": gap_kinds(gaps, limit)}),
+    })}
 
 
 _PARAGRAPH = re.compile(r"(?:paragraph|para\.?)\s+(\d+(?:\.\d+)*)", re.IGNORECASE)

@@ -76,3 +76,29 @@ def test_16_threads_hammering_the_query_layer_get_the_serial_answers(built_data)
            mismatches=len(mismatches))
     assert errors == [] and mismatches == [], (errors[:3], mismatches[:3])
     assert done[0] == len(work) * ROUNDS + 3 * THREADS
+
+
+def test_questions_asked_at_once_answer_as_when_asked_one_by_one(tmp_path):
+    """`Database.ask` runs a page's questions at once: each answer is the one `query` gives alone
+    (on a database with no answer cache, so every question really runs), and an error in one
+    question is raised to the caller."""
+    import pytest
+    from polars.testing import assert_frame_equal
+
+    from pccspend.paths import data_dir
+    from pccspend.queries import UnknownQuery
+
+    db = Database(data_dir(), cache_bytes=0)
+    try:
+        for filters in varied_filters(db, 6):
+            questions = {"kpis": ("kpis", filters), "by_theme": ("spend_by_theme", filters),
+                         "issues": ("data_quality_issues", filters, {"row_limit": 5}),
+                         "providers": ("spend_by_provider", filters, {"top_n": 3}), "colours": ("palette", Filters())}
+            answers = db.ask(questions)
+            assert list(answers) == list(questions)
+            for key, (name, f, *extra) in questions.items():
+                assert_frame_equal(answers[key], db.query(name, f, **(extra[0] if extra else {})))
+        with pytest.raises(UnknownQuery, match="no_such_question"):
+            db.ask({"fine": ("kpis", Filters()), "broken": ("no_such_question", Filters())})
+    finally:
+        db.close()

@@ -106,6 +106,25 @@ def test_top_providers_from_every_provider_equal_the_question(db, filters):
         assert pagedata.top_providers(every, top_n).equals(db.query("spend_by_provider", filters, top_n=top_n)), top_n
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(include_unpublished=True, include_extensions=True),
+                                     Filters(themes=("Not stated",)), Filters(funding_streams=(MOJ,)),
+                                     Filters(stated_only=True), Filters(areas=("Nowhere",))])
+def test_the_gap_list_asks_only_for_the_kinds_its_first_rows_reach(db, filters):
+    """The Data quality page reads only the kinds of gap its first rows reach (counted by area and
+    year first), and shows exactly the first rows of the gap list of every kind."""
+    every = db.query("data_quality_issues", filters)
+    assert set(every["issue"]) <= {kind for kind, _ in pagedata.GAP_KINDS}
+    for limit in (*range(0, every.height + 2), None):
+        page = pagedata.data_quality(db, filters, limit=limit)
+        assert page["issues"].equals(db.query("data_quality_issues", filters, row_limit=limit)), limit
+        kinds = pagedata.gap_kinds(page["gaps"], limit)
+        shown = every.head(limit) if limit is not None else every
+        # The kinds read are exactly those of the rows shown.
+        assert kinds is None or set(kinds) == set(shown["issue"]), limit
+    if filters == Filters(include_unpublished=True, include_extensions=True):
+        assert every["issue"].n_unique() >= 3  # the bundled register has several kinds to cross
+
+
 def test_area_totals_per_resident(db):
     by_area = pagedata.compare_areas(db, Filters())["by_area"]
     assert by_area.select("area", "amount_gbp", "population", "amount_per_resident_gbp").rows() == [

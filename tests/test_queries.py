@@ -45,7 +45,7 @@ EXPECTED = {
         "area", "financial_year", "award_count", "missing_amount_count", "missing_theme_count",
         "missing_funding_stream_count", "missing_provider_count",
     ]),
-    "data_quality_issues": (FILTER_PARAMS | {"row_limit"}, [
+    "data_quality_issues": (FILTER_PARAMS | {"row_limit", "kinds"}, [
         "issue", "award_id", "area", "financial_year", "service", "provider", "amount_gbp", "amount_note",
         "source_id", "source_title", "source_file", "source_locator", "is_public",
     ]),
