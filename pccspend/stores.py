@@ -100,7 +100,10 @@ STORES: tuple[Store, ...] = (
     Store("rollup_provider_years", ("fy_start", "financial_year", "status", "is_public", "provider")),
     Store("rollup_providers", ("area", "fy_start", "financial_year", "status", "is_public", "provider")),
     # National, for a provider ranking under a theme, stream or mechanism filter.
-    Store("rollup_provider_dims", ("fy_start", "financial_year", "theme", "funding_stream", *STATED, "mechanism",
+    # Sorted by theme and stream first (what makes this rollup the choice): a theme filter skips
+    # row groups (DuckDB's own statistics keep 8 bytes of a string, which tell themes apart). At 10M
+    # awards the ranking under those filters 75 -> 61 ms median, 181 -> 115 ms at worst.
+    Store("rollup_provider_dims", ("theme", "funding_stream", *STATED, "mechanism", "fy_start", "financial_year",
                                    "status", "is_public", "provider")),
     Store("rollup_commitment_years", ("area", "fy_start", "financial_year", "theme", "funding_stream", *STATED,
                                       "mechanism", "status", "is_public", "is_multi_year"),
