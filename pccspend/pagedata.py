@@ -161,18 +161,16 @@ def providers(db: Database, filters: Filters, top_n: int = 10, profile: str | No
     chosen = profile if profile in names else (names[0] if names else None)
     # Nobody to profile means no award matches: the same questions answer empty, with their columns.
     chosen_filters = filters.replace(providers=(chosen,)) if chosen else filters
-    profile = db.ask({
-        "profile": ("spend_by_year", chosen_filters),
-        "profile_awards": ("awards", chosen_filters, {"row_limit": limit}),
-    })
+    its = db.ask({"profile": ("spend_by_year", chosen_filters),
+                  "profile_awards": ("awards", chosen_filters, {"row_limit": limit})})
     return {
         "top": top_providers(every, top_n),
         "concentration": concentration,
         "mechanisms": first["mechanisms"],
         "providers": every.select("provider", "amount_gbp", "award_count", "missing_amount_count"),
-        "profile": profile["profile"],
+        "profile": its["profile"],
         "coverage": first["coverage"],
-        "profile_awards": profile["profile_awards"],
+        "profile_awards": its["profile_awards"],
     }
 
 
