@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import polars as pl
 import pytest
 
@@ -113,3 +114,28 @@ def test_figures_built_without_plotly_s_checks_are_the_same_as_with_them(db, mon
         checked = json.loads(getattr(charts, name)(frame, *args).to_json())
         monkeypatch.setattr(base, "VALIDATE", False)
         assert quick == checked, name
+
+
+def test_a_draft_builds_the_figure_plotly_s_own_updates_build():
+    """Builders update a Draft (plain dicts, one Figure at the end) with go.Figure's methods and
+    meaning: paths in names, nested settings merged, later values replacing earlier ones."""
+    import pccspend.charts.base as base
+
+    calls = [
+        ("update_layout", {"title": {"text": "T", "x": 0, "font": {"size": 16}}, "margin": {"l": 10, "t": 50}}),
+        ("update_layout", {"title_subtitle_text": "under", "margin_t": 70, "legend": {"title_text": ""}}),
+        ("update_layout", {"hoverlabel": {"bgcolor": "white", "font_size": 13}, "title": {"x": 0.1}}),
+        ("update_xaxes", {"type": "category", "categoryarray": ["a", "b"], "title_text": "Year"}),
+        ("update_xaxes", {"title_text": "Financial year", "tickvals": [1, 2]}),
+        ("update_yaxes", {"autorange": "reversed", "title": {"font": {"size": 9}}}),
+        ("add_shape", {"type": "rect", "x0": 0, "x1": 1, "line": {"width": 0}, "fillcolor": "#EDEDED"}),
+        ("add_annotation", {"x": "a", "y": 0.5, "text": "no documents", "font": {"size": 12}}),
+        ("add_annotation", {"x": "b", "y": 0.5, "text": "£0 awarded", "showarrow": False}),
+        ("update_layout", {"barmode": "stack", "template": base.TEMPLATE}),
+    ]
+    draft, plotly_figure = base.figure(base.bar(x=[1, 2], y=["a", "b"])), go.Figure(data=[go.Bar(x=[1, 2], y=["a", "b"])])
+    for method, props in calls:
+        getattr(draft, method)(**props)
+        getattr(plotly_figure, method)(**props)
+    assert draft.done().to_plotly_json() == plotly_figure.to_plotly_json()
+    assert plotly_figure.layout.title.subtitle.text == "under" and plotly_figure.layout.margin.t == 70

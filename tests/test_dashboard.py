@@ -97,7 +97,8 @@ def test_overview_default_figures(open_app):
         "2014/15": "no documents", "2015/16": "no documents", "2016/17": "coverage changed",
         "2017/18": "coverage changed", "2018/19": "coverage changed", "2021/22": "coverage changed",
         "2022/23": "coverage changed"}
-    assert "based on 56 awards, 5 without an amount · click a bar to filter every page" in [
+    assert ("based on 56 awards, 5 without an amount · click a bar (or choose one under 'Show data') to filter "
+            "every page") in [
         c.value for c in at.caption]
 
 
@@ -223,12 +224,18 @@ def test_themes_drill_down_and_back(open_app):
 
 
 def _picks(at: AppTest) -> dict[str, object]:
-    """The select box under each chart a click on a bar works on (its keyboard path), by label."""
+    """The select box under each chart a click on a bar works on (its keyboard path), by label:
+    under 'Show data', so every chart's is switched on first."""
+    for toggle in at.toggle:
+        if (toggle.key or "").startswith("show:") and not toggle.value:
+            toggle.set_value(True)
+    at.run()
     return {s.label: s for s in at.selectbox if (s.key or "").startswith("pick:chart:")}
 
 
 def test_every_chart_selection_has_a_keyboard_path_that_does_what_a_click_does(open_app):
     at = open_app()
+    assert not [s for s in at.selectbox if (s.key or "").startswith("pick:chart:")]  # until 'Show data'
     picks = _picks(at)
     assert sorted(picks) == ["Filter every page by a funding stream of this chart",
                              "Filter every page by a theme of this chart", "Filter every page by a year of this chart"]

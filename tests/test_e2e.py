@@ -171,7 +171,7 @@ def test_a_chart_s_csv_holds_its_bars(server, new_page):
     page = new_page(height=1600)
     page.goto(f"{server}/funding_streams?theme=victims")
     settle(page, 3)
-    page.get_by_text("Show data").first.click()  # the first chart's: spend by funding stream
+    page.get_by_text("Show data", exact=True).first.click()  # the first chart's: spend by funding stream
     with page.expect_download() as download:
         page.get_by_role("button", name="Download this chart's data (CSV)").first.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
@@ -194,7 +194,7 @@ def test_a_chart_downloads_as_png_and_svg_drawn_like_the_snapshot(server, new_pa
     page = new_page(height=1600)
     page.goto(f"{server}/funding_streams?theme=victims")
     settle(page, 3)
-    page.get_by_text("Show data").first.click()
+    page.get_by_text("Show data", exact=True).first.click()
     files = {}
     for fmt in ("PNG", "SVG"):
         with page.expect_download(timeout=90_000) as download:

@@ -120,11 +120,9 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
                                yanchor="middle", showarrow=False, font=dict(size=12, color="#555555"))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years, title_text="Financial year")
     _money_axis(fig, [c * 1.2 for c in changes] or [0.0, 1.0], "y", "Change in spend")
-    _layout(fig, title)
     # What the blanks mean, under the title (a long axis title was cut off at half width).
-    fig.update_layout(title_subtitle_text="drawn only between years covered the same way",
-                      title_subtitle_font=dict(size=12, color="#555555"), margin_t=70)
-    return fig
+    return _layout(fig, title, title_subtitle_text="drawn only between years covered the same way",
+                   title_subtitle_font=dict(size=12, color="#555555"), margin_t=70)
 
 
 # Hierarchy (drill-down shape) --------------------------------------------------------------

@@ -74,13 +74,17 @@ def chart(fig: go.Figure, frame: pl.DataFrame, name: str, *, select: str | None 
                     alt=f"{title}, {counted}. The table under 'Show data' has the figures.",
                     config={**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"],
                                                                       "filename": name}})
-    hint = " · click a bar to filter every page" if select else (" · click a bar to drill down" if on_click else "")
+    hint = (" · click a bar (or choose one under 'Show data') to filter every page" if select else
+            " · click a bar (or choose one under 'Show data') to drill down" if on_click else "")
     st.caption(counted + hint)
-    if select or on_click:
-        _keyboard_pick(fig, key, select, on_click)
-    # The table and its download only when asked for: sent with every rerun, four collapsed tables
-    # doubled what a click on a chart costs (bench/browser.py).
-    if st.toggle("Show data", key=f"show:{name}", help="The figures of this chart, and a CSV of them"):
+    # The table, its downloads and the bar picker only when asked for: sent with every rerun, four
+    # collapsed tables doubled what a click on a chart costs, and four pickers added a seventh of
+    # the browser's work per click (bench/browser.py).
+    shows = "The figures of this chart, a CSV of them" + (
+        ", and a select box that does what a click on a bar does" if select or on_click else "")
+    if st.toggle("Show data", key=f"show:{name}", help=shows):
+        if select or on_click:
+            _keyboard_pick(fig, key, select, on_click)
         table(frame, key=f"data:{name}")
         # Made on click: eager bytes would be written to the media store on every rerun, and a
         # rerun that replaces them while the browser still checks the old URL shows a 404.
@@ -110,8 +114,8 @@ def _bar_values(fig: go.Figure) -> list[str]:
 
 
 def _keyboard_pick(fig: go.Figure, key: str, select: str | None, on_click: Callable[[str], None] | None) -> None:
-    """What a click on a bar does, as a select box: the way there by keyboard (and for anyone who
-    cannot aim at a bar)."""
+    """What a click on a bar does, as a select box under 'Show data': the way there by keyboard (and
+    for anyone who cannot aim at a bar)."""
     values = _bar_values(fig)
     if not values:
         return
