@@ -75,3 +75,15 @@ def test_a_public_server_warms_only_the_public_view(built_data, monkeypatch):
     assert ui_data._open(str(built_data.root), True)._options is not None  # warmed
     assert ui_data._open(str(built_data.root), False)._options is None  # opened only now, by this test
     ui_data._open.clear()
+
+
+def test_the_server_does_not_collect_garbage_after_every_run():
+    """Streamlit's default full collection after each script run cost 50-85 ms of a core per click
+    (bench/browser.py): the project's config, read by `streamlit run` from the checkout, turns it off."""
+    import tomllib
+
+    from streamlit import config
+
+    settings = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["runner"]["postScriptGC"] is False
+    assert config.get_config_options()["runner.postScriptGC"].default_val is True  # Streamlit's own default
