@@ -1,6 +1,7 @@
 """The server does the first page's one-off work before it answers (pccspend/ui/warm.py), and the
 pages people read do not load what only the import pages need."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +88,13 @@ def test_the_server_does_not_collect_garbage_after_every_run():
     settings = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["runner"]["postScriptGC"] is False
     assert config.get_config_options()["runner.postScriptGC"].default_val is True  # Streamlit's own default
+
+
+def test_warm_imports_pandas_before_any_session(built_data):
+    """A page's first table imports pandas; plotly, building a figure in another session meanwhile,
+    read the half-imported module and failed. The warm-up imports it first (a fresh interpreter)."""
+    code = ("import sys\nfrom pccspend.ui.warm import warm\nassert 'pandas' not in sys.modules\n"
+            "warm()\nprint('pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PCCSPEND_DATA": str(built_data.root)})
+    assert out.stdout.strip().splitlines()[-1] == "True", out.stdout + out.stderr

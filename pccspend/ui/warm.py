@@ -23,6 +23,12 @@ def warm() -> float:
 
 
 def _warm() -> None:
+    # Imported before any session, though no page reads it at once: Streamlit imports it on a
+    # page's first table, and plotly, building a figure in another session meanwhile, takes the
+    # half-imported module from sys.modules and fails ("partially initialized module 'pandas' has
+    # no attribute 'Series'": 8 browser sessions at once, tests/test_hardening_browser.py).
+    import pandas  # noqa: F401
+
     from pccspend import access, charts, pagedata  # the modules every page reads, loaded once per process
     from pccspend.filters import Filters
     from pccspend.paths import data_dir
