@@ -146,9 +146,12 @@ def rollup(awards: pl.DataFrame, dims: tuple[str, ...]) -> pl.DataFrame:
 
 
 def search_index(awards: pl.DataFrame) -> pl.DataFrame:
-    """Each distinct service, provider and description once (what a text search looks in)."""
+    """Each distinct service, provider and description once (what a text search looks in), with
+    how many awards hold it."""
     return pl.concat([
-        awards.select(pl.lit(column).alias("column_name"), pl.col(column).alias("value")).drop_nulls("value").unique()
+        awards.drop_nulls(column).group_by(pl.col(column).alias("value"))
+        .agg(pl.len().cast(pl.Int64).alias("award_count"))
+        .select(pl.lit(column).alias("column_name"), "value", "award_count")
         for column in SEARCHED
     ]).sort("column_name", "value")
 

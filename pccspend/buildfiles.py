@@ -24,8 +24,8 @@ PARQUET_TABLES = ("awards", "sources", "stated_totals", "stated_total_lines", "p
                   "coverage_documents")
 DATABASE = "pccspend.duckdb"
 PUBLIC = "public"  # the folder of a build holding the public's view
-# The awards and the stores sorted for a filter live as parquet beside the database, which holds a
-# view of each (pccspend/stores.py `Store.is_parquet`: whole strings in row-group statistics).
+# The awards and the stores that need whole strings in their row-group statistics live as parquet
+# beside the database, which holds a view of each (pccspend/stores.py `Store.is_parquet`).
 PARQUET_STORES = tuple(store.name for store in STORES if store.is_parquet)
 
 
@@ -50,11 +50,16 @@ def _write_parquet(folder: Path, name: str, frame: pl.DataFrame, progress: Progr
 
 def _write_sorted_copy(con: duckdb.DuckDBPyConnection, place: Path, name: str, copy: SortedCopy,
                        progress: Progress) -> None:
-    progress(f"writing {name}.parquet ({copy.height:,} rows, sorted by {', '.join(copy.order)})")
+    """The copy as a parquet file beside the database, or a table in it (Store.is_parquet)."""
+    where = f"{name}.parquet" if name in PARQUET_STORES else f"{name} in {DATABASE}"
+    progress(f"writing {where} ({copy.height:,} rows, sorted by {', '.join(copy.order)})")
     # The relation API: column names as expressions, no SQL text.
     order = [duckdb.ColumnExpression(c).asc().nulls_last() for c in copy.order]
-    con.read_parquet(str(place / f"{BASE}.parquet")).sort(*order).write_parquet(
-        str(place / f"{name}.parquet"), compression="zstd", row_group_size=ROW_GROUP)
+    rows = con.read_parquet(str(place / f"{BASE}.parquet")).sort(*order)
+    if name in PARQUET_STORES:
+        rows.write_parquet(str(place / f"{name}.parquet"), compression="zstd", row_group_size=ROW_GROUP)
+    else:  # a table keeps the order it was written in
+        rows.create(ident(name))
 
 
 def write_view(place: Path, tables: Iterable[Table], progress: Progress) -> dict[str, int]:
@@ -81,6 +86,8 @@ def write_view(place: Path, tables: Iterable[Table], progress: Progress) -> dict
                 _write_parquet(place, name, frame, progress)
             if name in PARQUET_STORES:  # a file name of this folder (the database's file_search_path)
                 con.execute(f"create view {ident(name)} as select * from read_parquet('{name}.parquet')")
+                continue
+            if isinstance(frame, SortedCopy):  # written above
                 continue
             progress(f"writing {name} into {DATABASE} ({frame.height:,} rows)")
             bits = ", ".join(f"{ident(c + '_set')}::bit as {ident(c + '_set')}" for c in (store.sets if store else ()))

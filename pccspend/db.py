@@ -2,8 +2,9 @@
 
 Every question runs against `filtered_awards($filters)`. A build holds several stores
 (pccspend/stores.py): the awards, copies of some of them, and rollups. Each question runs on the
-first store that holds every column the question names and every column its filters read, and on
-the awards otherwise: the same SQL text either way, so the same answer (tests/test_rollups.py).
+first store that holds every column the question names and every column its filters read (of two
+copies sorted for two filters in force, the one leaving fewer awards), and on the awards otherwise:
+the same SQL text either way, so the same answer (tests/test_rollups.py).
 Which stores a build holds is read when the database opens; which columns a question reads, from
 its text, once. Nothing is learnt from an error while answering.
 """
@@ -202,14 +203,35 @@ class Database:
         # registry's order, answers; one sorted for a filter only under that filter.
         restricted = self._restricted_columns(filters)
         conditions = restricted | ({"row_limit"} if limited else set())
-        for store in self.stores:
-            if store.name == BASE or store.rows not in (None, rows) or conditions & set(store.not_with):
-                continue
-            if store.first_for and store.first_for not in restricted:
-                continue
-            if needed <= columns(store):
-                return store
-        return BY_NAME[BASE]
+        able = [store for store in self.stores
+                if store.name != BASE and store.rows in (None, rows) and needed <= columns(store)
+                and (not store.first_for or store.first_for in restricted)]
+        first = next((store for store in able if not conditions & set(store.not_with)), BY_NAME[BASE])
+        # Copies of the awards sorted for two filters in force (a provider and a search found in
+        # services): the one whose filter leaves fewer awards reads fewer rows. `not_with` says when
+        # the awards beat a copy; between copies it does not count (each is sorted by area next).
+        copies = [store for store in able if store.first_for and not store.is_rollup]
+        if first in copies and len(copies) > 1:
+            return min(copies, key=lambda store: self._awards_holding(store.first_for, filters))
+        return first
+
+    def _awards_holding(self, column: str, filters: Filters) -> int:
+        """How many awards hold a value `filters` restrict `column` to (the fewer, when a list
+        filter and a search found only in that column both do), from the search index's counts."""
+        lists = [getattr(filters, spec.fields[0]) for spec in FILTERS
+                 if spec.kind == LIST and spec.column == column and not spec.always and filters.is_active(spec)]
+        if filters.search and self._filter_columns(filters) & set(SEARCHED) == {column}:
+            lists.append(self.search_matches(filters.search)[f"search_{column}s"])
+        counts = []
+        for values in lists:
+            key = ("_awards_holding", column, tuple(values))
+            cached = self.answers.get(key)
+            if cached is None:
+                cached = (self._run(BY_NAME[BASE], macro_sql("_awards_holding.sql"),
+                                    {"column": column, "values": list(values)}), BASE)
+                self.answers.put(key, cached[0], BASE)
+            counts.append(cached[0]["award_count"][0])
+        return min(counts)
 
     def search_matches(self, text: str) -> dict[str, list[str]]:
         """The services, providers and descriptions whose text holds `text` (case aside), from the

@@ -29,11 +29,12 @@ class Store:
     `order`: a copy's stored order, so a filter on its first column reads few row groups (a
     rollup is sorted by its dims). `first_for`: the column a store is sorted by for a filter on it;
     a choice only under that filter (in the registry's order, so a copy before the rollups beats
-    them), and kept as parquet, whose row-group statistics hold whole strings (DuckDB's own tables
-    hold their first 8 bytes: "Synthetic provider 00107" and "... 00155" could not be told apart,
-    and the store would be read whole). `not_with`: filter columns, or `row_limit` (a question
-    asked for its first rows in the awards' order), under which the awards themselves read fewer
-    rows than this copy.
+    them). `parquet`: kept as a parquet file beside the database, whose row-group statistics hold
+    whole strings, for a store sorted by a column whose values share long beginnings (DuckDB's own
+    tables keep the first 8 bytes: "Synthetic provider 00107" and "... 00155" could not be told
+    apart, and the store would be read whole). `not_with`: filter columns, or `row_limit` (a
+    question asked for its first rows in the awards' order), under which the awards themselves
+    read fewer rows than this copy.
     `sets`: columns whose distinct values each rollup cell keeps as a bitset (`<column>_set`), for
     distinct counts across cells."""
 
@@ -43,6 +44,7 @@ class Store:
     keep: pl.Expr | None = None
     order: tuple[str, ...] = ("area", "fy_start", "award_id")
     first_for: str | None = None
+    parquet: bool = False
     not_with: tuple[str, ...] = ()
     sets: tuple[str, ...] = ()
 
@@ -57,15 +59,16 @@ class Store:
     @property
     def is_parquet(self) -> bool:
         """Kept as a parquet file beside the database: the awards (the interchange file) and the
-        stores sorted for a filter. The others are DuckDB's own tables, which read a few of many
-        rows 5x faster (the gap list under a year and stream filter at 10M awards: 20 ms a scan
+        stores that need whole strings in their statistics. The others are DuckDB's own tables,
+        which read a few of many rows 5x faster (the gap list under a year and stream filter at 10M awards: 20 ms a scan
         where the parquet copy took 150)."""
-        return self.name == BASE or self.first_for is not None
+        return self.name == BASE or self.parquet
 
     def __post_init__(self):
-        if self.is_rollup and self.first_for and (self.dims[0] != self.first_for or self.sets):
-            raise ValueError(f"store {self.name}: a rollup sorted for {self.first_for} groups by it first "
-                             "and keeps no sets (parquet has no bitstrings)")
+        if self.is_rollup and self.first_for and self.dims[0] != self.first_for:
+            raise ValueError(f"store {self.name}: a rollup sorted for {self.first_for} groups by it first")
+        if self.parquet and self.sets:
+            raise ValueError(f"store {self.name}: kept as parquet, it keeps no sets (parquet has no bitstrings)")
 
 
 BASE = "awards"
@@ -76,9 +79,10 @@ STORES: tuple[Store, ...] = (
     # rollup_provider_dims' cells sorted by provider: one provider's profile reads its own cells
     # (at 10M awards a few thousand for the largest, of whose awards the copy below holds 1.4M).
     Store("rollup_provider_profile", ("provider", "fy_start", "financial_year", "theme", "funding_stream", *STATED,
-                                      "mechanism", "status", "is_public"), first_for="provider"),
+                                      "mechanism", "status", "is_public"), first_for="provider", parquet=True),
     # The same awards sorted by provider: a provider filter then reads a few row groups.
-    Store("awards_by_provider", order=("provider", "area", "fy_start", "award_id"), first_for="provider"),
+    Store("awards_by_provider", order=("provider", "area", "fy_start", "award_id"), first_for="provider",
+          parquet=True),
     Store("awards_with_gaps", rows="gaps", keep=pl.any_horizontal(pl.col(c).is_null() for c in (
         "amount_gbp", "theme", "funding_stream", "provider", *STATED))),
     # National by year only, with the set of providers and areas: the headline counts with no filter
@@ -115,6 +119,8 @@ STORES: tuple[Store, ...] = (
     # for "victim"). After the rollups: one holding every column a question reads is smaller still.
     # Not under an area filter (the awards, sorted by area, read 1/43 of their row groups at 10M),
     # nor for the first rows in area order (the awards stop reading once they have them).
+    # A DuckDB table: services' names mostly differ within their first 8 bytes, and the table reads
+    # the matched rows faster than parquet (at 10M awards, "victim": the Years page 51 -> 22 ms).
     Store("awards_by_service", order=("service", "area", "fy_start", "award_id"), first_for="service",
           not_with=("area", "row_limit")),
 )

@@ -216,27 +216,32 @@ def test_a_rollup_asked_to_filter_by_a_column_it_lacks_refuses(db):
         assert run(store, question, victims).equals(db.query(question, victims, base_only=True)), store
 
 
-def test_stores_sorted_for_a_filter_are_parquet_in_their_order(synth_db):
-    """A store sorted for a filter is a parquet file (whole strings in its row-group statistics,
-    so a filter on its column skips row groups), sorted by that column; the other stores but the
-    awards are DuckDB's own tables."""
+def test_stores_sorted_for_a_filter_are_stored_in_their_order(synth_db):
+    """A store sorted for a filter is sorted by that column, so a filter on it skips row groups:
+    a parquet file where its values share long beginnings (providers: whole strings in the
+    row-group statistics), else a DuckDB table like the other stores but the awards."""
     import polars as pl
 
     cur = synth_db._con.cursor()
     try:
         tables = {name for (name,) in cur.execute(
             "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()}
+        for store in synth_db.stores:
+            path = synth_db.build_path / f"{store.name}.parquet"
+            assert path.is_file() == store.is_parquet, store.name
+            assert (store.name in tables) == (not store.is_parquet), store.name
+            if store.first_for:  # read in the stored order (a table's insertion order)
+                column = (pl.read_parquet(path, columns=[store.first_for]) if store.is_parquet else
+                          pl.from_arrow(cur.execute(f"select {store.first_for} from main.{store.name}").to_arrow_table())
+                          )[store.first_for]
+                assert column.is_sorted(nulls_last=True), store.name
+                assert column.n_unique() > 1, store.name
     finally:
         cur.close()
-    for store in synth_db.stores:
-        path = synth_db.build_path / f"{store.name}.parquet"
-        assert path.is_file() == store.is_parquet, store.name
-        assert (store.name in tables) == (not store.is_parquet), store.name
-        if store.first_for:
-            column = pl.read_parquet(path, columns=[store.first_for])[store.first_for]
-            assert column.is_sorted(nulls_last=True), store.name
     assert {s.name for s in synth_db.stores if s.is_parquet} == {
-        "awards", "awards_by_provider", "awards_by_service", "rollup_provider_profile"}
+        "awards", "awards_by_provider", "rollup_provider_profile"}
+    assert {s.name for s in synth_db.stores if s.first_for} == {
+        "awards_by_provider", "awards_by_service", "rollup_provider_profile"}
 
 
 def test_a_rollup_sorted_for_a_filter_groups_by_that_column_first():
@@ -245,4 +250,30 @@ def test_a_rollup_sorted_for_a_filter_groups_by_that_column_first():
     with pytest.raises(ValueError, match="groups by it first"):
         Store("rollup_x", ("fy_start", "provider"), first_for="provider")
     with pytest.raises(ValueError, match="no sets"):
-        Store("rollup_x", ("provider", "fy_start"), first_for="provider", sets=("area",))
+        Store("rollup_x", ("provider", "fy_start"), first_for="provider", parquet=True, sets=("area",))
+
+
+def test_of_two_copies_sorted_for_filters_in_force_the_one_leaving_fewer_awards_answers(synth_db):
+    """A provider filter and a search found only in services: both sorted copies could answer; the
+    one whose filter leaves fewer awards reads fewer rows, first rows in area order included."""
+    import polars as pl
+
+    awards = pl.read_parquet(synth_db.build_path / "awards.parquet", columns=["provider", "service"])
+    per_provider = awards["provider"].value_counts(sort=True)
+    big, small = per_provider["provider"][0], per_provider["provider"][-1]
+    search = "hub 1"
+    matched = synth_db.search_matches(search)
+    assert matched["search_services"] and not matched["search_providers"]
+    in_services = awards.filter(pl.col("service").is_in(matched["search_services"])).height
+    assert per_provider["count"][-1] < in_services < per_provider["count"][0]
+    for provider, store in ((big, "awards_by_service"), (small, "awards_by_provider")):
+        filters = Filters(providers=(provider,), search=search)
+        for name, extra in (("spend_by_year", {}), ("awards", {"row_limit": 100})):
+            routed = synth_db.query(name, filters, **extra)
+            assert synth_db.last_store == store, (provider, name)
+            assert routed.equals(synth_db.query(name, filters, base_only=True, **extra)), (provider, name)
+    # The estimate is the search index's count of awards, the fewer of two lists on one column.
+    assert synth_db._awards_holding("service", Filters(search=search)) == in_services
+    # A provider filter and a search found only in providers' names: the fewer of the two.
+    assert synth_db.search_matches(small)["search_providers"] == [small]
+    assert synth_db._awards_holding("provider", Filters(providers=(big,), search=small)) == per_provider["count"][-1]
