@@ -89,13 +89,14 @@ def typed_totals(raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def total_lines(totals: pl.DataFrame, awards: pl.DataFrame) -> pl.DataFrame:
-    """One row per (stated total, award it covers), with the globs expanded."""
-    ids = awards.select("award_id")
+    """One row per (stated total, award it covers), with the globs expanded, and the award's amount
+    and publication: a reconciliation reads these lines, never every award to find them."""
+    lines = awards.select("award_id", "amount_gbp", "is_public")
     frames = [
-        ids.filter(covers_mask(covers)).select(pl.lit(total_id).alias("total_id"), "award_id")
+        lines.filter(covers_mask(covers)).select(pl.lit(total_id).alias("total_id"), pl.all())
         for total_id, covers in totals.select("total_id", "covers_award_ids").iter_rows()
     ]
-    return pl.concat(frames) if frames else pl.DataFrame(schema={"total_id": pl.String, "award_id": pl.String})
+    return pl.concat(frames) if frames else lines.clear().select(pl.lit(None, pl.String).alias("total_id"), pl.all())
 
 
 # A set costs (distinct values / 8) bytes per cell: past this, the rollup is not built and the

@@ -12,16 +12,16 @@ totals as (
     where stated_totals.is_public or $filters['include_unpublished']
 ),
 
+-- Each line carries its award's amount and publication (pccspend/build.py total_lines).
 lines as (
     select
-        stated_total_lines.total_id,
-        sum(awards.amount_gbp) as line_sum_gbp,
+        lines.total_id,
+        sum(lines.amount_gbp) as line_sum_gbp,
         count(*) as line_count,
-        count(*) filter (where awards.amount_gbp is null) as missing_amount_count
-    from stated_total_lines
-    inner join covering on stated_total_lines.total_id = covering.total_id
-    inner join awards on stated_total_lines.award_id = awards.award_id
-    where awards.is_public or $filters['include_unpublished']
+        count(*) filter (where lines.amount_gbp is null) as missing_amount_count
+    from stated_total_lines as lines
+    inner join covering on lines.total_id = covering.total_id
+    where lines.is_public or $filters['include_unpublished']
     group by 1
 ),
 

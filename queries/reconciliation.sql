@@ -6,15 +6,15 @@ with totals as (
     select * from totals_in_scope($filters)
 ),
 
+-- Each line carries its award's amount and publication (pccspend/build.py total_lines).
 lines as (
     select
-        stated_total_lines.total_id,
-        sum(awards.amount_gbp) as line_sum_gbp,
+        total_id,
+        sum(amount_gbp) as line_sum_gbp,
         count(*) as line_count,
-        count(*) filter (where awards.amount_gbp is null) as missing_amount_count
+        count(*) filter (where amount_gbp is null) as missing_amount_count
     from stated_total_lines
-    inner join awards on stated_total_lines.award_id = awards.award_id
-    where $filters['include_unpublished'] or awards.is_public
+    where $filters['include_unpublished'] or is_public
     group by 1
 ),
 

@@ -4,12 +4,12 @@ with totals as (
     select total_id from totals_in_scope($filters)
 ),
 
+-- Each line carries its award's amount and publication (pccspend/build.py total_lines).
 covered as (
-    select distinct awards.award_id, awards.amount_gbp
-    from stated_total_lines
-    inner join totals on stated_total_lines.total_id = totals.total_id
-    inner join awards on stated_total_lines.award_id = awards.award_id
-    where $filters['include_unpublished'] or awards.is_public
+    select distinct lines.award_id, lines.amount_gbp
+    from stated_total_lines as lines
+    inner join totals on lines.total_id = totals.total_id
+    where $filters['include_unpublished'] or lines.is_public
 )
 
 select
