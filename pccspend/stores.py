@@ -32,9 +32,8 @@ class Store:
     them). `parquet`: kept as a parquet file beside the database, whose row-group statistics hold
     whole strings, for a store sorted by a column whose values share long beginnings (DuckDB's own
     tables keep the first 8 bytes: "Synthetic provider 00107" and "... 00155" could not be told
-    apart, and the store would be read whole). `not_with`: filter columns, or `row_limit` (a
-    question asked for its first rows in the awards' order), under which the awards themselves
-    read fewer rows than this copy.
+    apart, and the store would be read whole). `not_with`: filter columns under which the awards
+    themselves read fewer rows than this copy.
     `sets`: columns whose distinct values each rollup cell keeps as a bitset (`<column>_set`), for
     distinct counts across cells."""
 
@@ -117,12 +116,11 @@ STORES: tuple[Store, ...] = (
     # The awards sorted by service: a search found only in services' names (most searches) then
     # reads the row groups of the services it matched, not every award (at 10M, 12x fewer rows
     # for "victim"). After the rollups: one holding every column a question reads is smaller still.
-    # Not under an area filter (the awards, sorted by area, read 1/43 of their row groups at 10M),
-    # nor for the first rows in area order (the awards stop reading once they have them).
+    # Not under an area filter (the awards, sorted by area, read 1/43 of their row groups at 10M).
     # A DuckDB table: services' names mostly differ within their first 8 bytes, and the table reads
     # the matched rows faster than parquet (at 10M awards, "victim": the Years page 51 -> 22 ms).
     Store("awards_by_service", order=("service", "area", "fy_start", "award_id"), first_for="service",
-          not_with=("area", "row_limit")),
+          not_with=("area",)),
 )
 BY_NAME = {store.name: store for store in STORES}
 

@@ -6,7 +6,8 @@
 -- filter by it stops with an error, never a wrong answer (the router never asks it to).
 -- Empty lists mean "no restriction"; null bounds mean "open". A missing theme, stream or provider
 -- is filtered as 'Not stated', the label the charts show for it.
--- Each test is `list_contains(list, column)`, never `column = any(list)` or coalesce(column, ...):
+-- Each test is `list_contains(list, column)` (a search's lists aside: see there), never
+-- `column = any(list)` or coalesce(column, ...):
 -- DuckDB then tests the column as stored, skips row groups by their statistics (the
 -- provider-sorted copy, the area-sorted awards) and is 3-6 times faster per row.
 -- "As stated in the documents only" (f['stated_only']) reads each award's theme and funding
@@ -50,10 +51,14 @@ where
     and (f['max_amount'] is null or award_amount_gbp <= f['max_amount'])
     -- A search is resolved first, through the index of distinct texts (pccspend/db.py), into the
     -- services, providers and descriptions that hold it: a test of each column as stored.
+    -- list_position, not list_contains: a search matches up to hundreds of values, and DuckDB tests
+    -- list_contains beside the status and publication tests value by value on every row of each row
+    -- group it reads (at 10M awards, 100 providers' 4,400 awards: 39 -> 14 ms); row groups are
+    -- still skipped by their statistics.
     and (
         f['search'] = ''
-        or (len(f['search_services']) > 0 and list_contains(f['search_services'], service))
-        or (len(f['search_providers']) > 0 and list_contains(f['search_providers'], provider))
-        or (len(f['search_descriptions']) > 0 and list_contains(f['search_descriptions'], description))
+        or (len(f['search_services']) > 0 and list_position(f['search_services'], service) is not null)
+        or (len(f['search_providers']) > 0 and list_position(f['search_providers'], provider) is not null)
+        or (len(f['search_descriptions']) > 0 and list_position(f['search_descriptions'], description) is not null)
     )
     and (f['include_unpublished'] or is_public)

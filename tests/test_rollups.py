@@ -255,8 +255,10 @@ def test_a_rollup_sorted_for_a_filter_groups_by_that_column_first():
 
 def test_of_two_copies_sorted_for_filters_in_force_the_one_leaving_fewer_awards_answers(synth_db):
     """A provider filter and a search found only in services: both sorted copies could answer; the
-    one whose filter leaves fewer awards reads fewer rows, first rows in area order included."""
+    one whose filter leaves fewer awards reads fewer rows."""
     import polars as pl
+
+    from pccspend.db import WHOLE_ROW_COST
 
     awards = pl.read_parquet(synth_db.build_path / "awards.parquet", columns=["provider", "service"])
     per_provider = awards["provider"].value_counts(sort=True)
@@ -266,12 +268,25 @@ def test_of_two_copies_sorted_for_filters_in_force_the_one_leaving_fewer_awards_
     assert matched["search_services"] and not matched["search_providers"]
     in_services = awards.filter(pl.col("service").is_in(matched["search_services"])).height
     assert per_provider["count"][-1] < in_services < per_provider["count"][0]
+    everyone = awards.height
     for provider, store in ((big, "awards_by_service"), (small, "awards_by_provider")):
         filters = Filters(providers=(provider,), search=search)
-        for name, extra in (("spend_by_year", {}), ("awards", {"row_limit": 100})):
+        for name, extra in (("spend_by_year", {}), ("awards", {"row_limit": everyone})):
             routed = synth_db.query(name, filters, **extra)
             assert synth_db.last_store == store, (provider, name)
             assert routed.equals(synth_db.query(name, filters, base_only=True, **extra)), (provider, name)
+    # The first rows in area order: the awards, in that order, hold them after about
+    # row_limit x N / m_all rows (m_all: what every filter leaves), where the copy reads its m.
+    big_n = per_provider["count"][0]
+    both = in_services * big_n / everyone
+    assert big_n > WHOLE_ROW_COST * 1 * everyone / big_n  # one first row of a big provider's
+    assert in_services < WHOLE_ROW_COST * 1 * everyone / both  # ...of what it and the search leave
+    for filters, row_limit, store in ((Filters(providers=(big,)), 1, "awards"),
+                                      (Filters(providers=(big,)), everyone, "awards_by_provider"),
+                                      (Filters(providers=(big,), search=search), 1, "awards_by_service")):
+        routed = synth_db.query("awards", filters, row_limit=row_limit)
+        assert synth_db.last_store == store, (filters, row_limit)
+        assert routed.equals(synth_db.query("awards", filters, row_limit=row_limit, base_only=True))
     # The estimate is the search index's count of awards, the fewer of two lists on one column.
     assert synth_db._awards_holding("service", Filters(search=search)) == in_services
     # A provider filter and a search found only in providers' names: the fewer of the two.

@@ -56,12 +56,14 @@ def test_a_search_reads_only_the_columns_it_matched_in(synth_db):
     # ...and a question no rollup holds (it counts providers) reads the service-sorted copy.
     synth_db.query("kpis", Filters(search="hub 1"))
     assert synth_db.last_store == "awards_by_service"
-    # ...but not under an area filter, nor for the first rows in area order: the awards, sorted
-    # by area, read fewer row groups then.
+    # ...but not under an area filter, nor for a few first rows in area order of many awards: the
+    # awards, sorted by area, read fewer row groups then (the rule: tests/test_rollups.py).
     synth_db.query("kpis", Filters(search="hub 1", areas=("Synthetic area 01",)))
     assert synth_db.last_store == "awards"
-    synth_db.query("awards", Filters(search="hub 1"), row_limit=10)
+    synth_db.query("awards", Filters(search="victim"), row_limit=1)
     assert synth_db.last_store == "awards"
+    synth_db.query("awards", Filters(search="hub 1"), row_limit=1000)
+    assert synth_db.last_store == "awards_by_service"
     assert synth_db.search_matches("hub 1")["search_providers"] == []
 
 
