@@ -27,7 +27,7 @@ from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
 # Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 17  # 17: rollup_provider_dims sorted by theme first; 16: provider rollups, the gap copy a table; 15: rollup_years; 14: colours, totals_in_scope
+BUILD_FORMAT = 18  # 18: counts in search_index, amounts on stated_total_lines, awards_by_service a table; 17: rollup_provider_dims sorted by theme first; 16: provider rollups, the gap copy a table; 15: rollup_years; 14: colours, totals_in_scope
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
 
