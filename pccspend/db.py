@@ -237,28 +237,23 @@ class Database:
                  if spec.kind == LIST and spec.column == column and not spec.always and filters.is_active(spec)]
         if filters.search and self._filter_columns(filters) & set(SEARCHED) == {column}:
             lists.append(self.search_matches(filters.search)[f"search_{column}s"])
-        counts = []
-        for values in lists:
-            key = ("_awards_holding", column, tuple(values))
-            cached = self.answers.get(key)
-            if cached is None:
-                cached = (self._run(BY_NAME[BASE], macro_sql("_awards_holding.sql"),
-                                    {"column": column, "values": list(values)}), BASE)
-                self.answers.put(key, cached[0], BASE)
-            counts.append(cached[0]["award_count"][0])
-        return min(counts)
+        return min(self._catalogue("_awards_holding.sql", {"column": column, "values": list(values)})["award_count"][0]
+                   for values in lists)
+
+    def _catalogue(self, file: str, params: dict) -> pl.DataFrame:
+        """A question about the build itself (queries/_*.sql, on the main schema), cached."""
+        key = (file, _hashable(params))
+        cached = self.answers.get(key)
+        if cached is not None:
+            return cached[0]
+        found = self._run(BY_NAME[BASE], macro_sql(file), params)
+        self.answers.put(key, found, BASE)
+        return found
 
     def search_matches(self, text: str) -> dict[str, list[str]]:
         """The services, providers and descriptions whose text holds `text` (case aside), from the
         search index: `search_services`, `search_providers`, `search_descriptions` of `$filters`."""
-        key = ("_search_matches", text)
-        cached = self.answers.get(key)
-        if cached is None:
-            found = self._run(BY_NAME[BASE], macro_sql("_search_matches.sql"), {"search": text[:MAX_TEXT]})
-            self.answers.put(key, found, BASE)
-        else:
-            found = cached[0]
-        matched = dict(found.iter_rows())
+        matched = dict(self._catalogue("_search_matches.sql", {"search": text[:MAX_TEXT]}).iter_rows())
         return {f"search_{column}s": matched.get(column) or [] for column in SEARCHED}
 
     def _filter_columns(self, filters: Filters) -> set[str]:

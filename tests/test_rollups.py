@@ -232,7 +232,7 @@ def test_stores_sorted_for_a_filter_are_stored_in_their_order(synth_db):
             assert (store.name in tables) == (not store.is_parquet), store.name
             if store.first_for:  # read in the stored order (a table's insertion order)
                 column = (pl.read_parquet(path, columns=[store.first_for]) if store.is_parquet else
-                          pl.from_arrow(cur.execute(f"select {store.first_for} from main.{store.name}").to_arrow_table())
+                          pl.from_arrow(cur.table(f"main.{store.name}").select(store.first_for).to_arrow_table())
                           )[store.first_for]
                 assert column.is_sorted(nulls_last=True), store.name
                 assert column.n_unique() > 1, store.name
