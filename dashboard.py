@@ -19,13 +19,15 @@ ui.banner(who)
 if not who.can(spec.needs):
     ui.refuse(spec.title, spec.needs, who)
 if not ui.has_build():
-    ui.no_build(spec)  # only the import page runs until there is data
-    page.run()
+    ui.no_build(spec)  # only the import page runs until there is data (or a build it can read)
+    with ui.framed():
+        page.run()
     st.stop()
 ui.sidebar()
 ui.warnings()
 ui.chips()
 try:
-    page.run()
+    with ui.framed():
+        page.run()
 finally:
     ui.sync_url()

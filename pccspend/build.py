@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -19,26 +18,15 @@ from pccspend.classify import classify, unclassified
 from pccspend.mapping import Rule, load_rules
 from pccspend.atomic import swap_symlink, write_folder
 from pccspend.filters import SEARCHED
-from pccspend.paths import QUERIES_DIR, DataDir
+from pccspend.paths import DataDir
 from pccspend.register import register_digest
-from pccspend.buildfiles import PUBLIC, SortedCopy, Table, write_view
+from pccspend.buildfiles import BUILD_FORMAT, PUBLIC, SortedCopy, Table, query_layer_hash, unreadable, write_view
 from pccspend.stores import BASE, BY_NAME, STORES, Store
 from pccspend.validate import ValidationFailed, check_register, covers_mask
 
 MONEY = pl.Decimal(18, 2)
-# Bumped whenever what a build writes changes shape, so `build --if-stale` rebuilds old builds.
-BUILD_FORMAT = 18  # 18: counts in search_index, amounts on stated_total_lines, awards_by_service a table; 17: rollup_provider_dims sorted by theme first; 16: provider rollups, the gap copy a table; 15: rollup_years; 14: colours, totals_in_scope
 KEEP_BUILDS = 2
 Progress = Callable[[str], None]
-
-
-def query_layer_hash() -> str:
-    """sha256 of the macros a build stores with each store (queries/_*.sql): a build made with
-    other macros is stale."""
-    h = hashlib.sha256()
-    for path in sorted(QUERIES_DIR.glob("_*.sql")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def _fy_start(col: str) -> pl.Expr:
@@ -343,7 +331,6 @@ def is_stale(data: DataDir) -> bool:
     info = current_build(data)
     return (
         info is None
-        or info.get("build_format") != BUILD_FORMAT
+        or unreadable(info) is not None
         or info["register_sha256"] != register_digest(data)
-        or info.get("query_layer_sha256") != query_layer_hash()
     )

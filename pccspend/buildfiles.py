@@ -4,6 +4,7 @@ at a time (pccspend/build.py makes them)."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import duckdb
 import polars as pl
 
 from pccspend.filters import FILTERS, LIST
+from pccspend.paths import QUERIES_DIR
 from pccspend.queries import macro_sql
 from pccspend.stores import BASE, STORES, Store, ident, view_sql
 
@@ -27,6 +29,28 @@ PUBLIC = "public"  # the folder of a build holding the public's view
 # The awards and the stores that need whole strings in their row-group statistics live as parquet
 # beside the database, which holds a view of each (pccspend/stores.py `Store.is_parquet`).
 PARQUET_STORES = tuple(store.name for store in STORES if store.is_parquet)
+# Bumped whenever what a build writes changes shape: an older build is stale (`build --if-stale`
+# rebuilds it) and unreadable (the query layer refuses it with a message, not a database error).
+BUILD_FORMAT = 18  # 18: counts in search_index, amounts on stated_total_lines, awards_by_service a table; 17: rollup_provider_dims sorted by theme first; 16: provider rollups, the gap copy a table; 15: rollup_years; 14: colours, totals_in_scope
+
+
+def query_layer_hash() -> str:
+    """sha256 of the macros a build stores with each store (queries/_*.sql): a build made with
+    other macros is stale."""
+    h = hashlib.sha256()
+    for path in sorted(QUERIES_DIR.glob("_*.sql")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def unreadable(info: dict) -> str | None:
+    """Why this code cannot read a build (its build.json), or None: the questions read columns
+    and macros an older build lacks, and would fail with a database error."""
+    if info.get("build_format") != BUILD_FORMAT:
+        return f"it is in build format {info.get('build_format', 'unknown')}; this version reads {BUILD_FORMAT}"
+    if info.get("query_layer_sha256") != query_layer_hash():
+        return "it holds an older version of the query macros (queries/_*.sql)"
+    return None
 
 
 ROW_GROUP = 122_880

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pccspend.buildfiles import DATABASE, PUBLIC
+from pccspend.buildfiles import DATABASE, PUBLIC, unreadable
 from pccspend.duties import sql_duties
 from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
 from pccspend.paths import DataDir, data_dir
@@ -100,6 +100,10 @@ class NoBuild(Exception):
     """The data folder has no build yet."""
 
 
+class OldBuild(NoBuild):
+    """The data folder's build was made by another version of pccspend: build it again."""
+
+
 @functools.cache
 def _reads(name: str) -> frozenset[str]:
     return question_columns(load_query(name))
@@ -122,6 +126,10 @@ class Database:
             what = "public view in the build" if public and (self._build / DATABASE).exists() else "build"
             raise NoBuild(f"no {what} in {self.data.root}: run `python -m pccspend build`")
         self.info = json.loads((self.build_path / "build.json").read_text())
+        problem = unreadable(self.info)
+        if problem:
+            raise OldBuild(f"the build in {self.data.root} was made by another version of pccspend ({problem}): "
+                           "run `python -m pccspend build`")
         # Stores kept as parquet beside the database (pccspend/stores.py `Store.is_parquet`) are
         # named in its views relative to the build folder.
         self._con = duckdb.connect(str(self.build_path / DATABASE), read_only=True,

@@ -11,7 +11,7 @@ from pccspend.ui.tables import LABELS, column_config, display, plural, source_li
 from pccspend.ui.sidebar import chips, sidebar, stamp
 from pccspend.ui.text import md
 from pccspend.ui.view_state import (
-    all_awards, choice, filters, page, page_data, set_filters, set_view, start, sync_url, view, warnings,
+    all_awards, choice, filters, framed, page, page_data, set_filters, set_view, start, sync_url, view, warnings,
 )
 
 EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every filtered row
@@ -21,5 +21,5 @@ __all__ = [
     "chart", "chips", "choice", "column_config", "current_person", "database", "display", "filters", "has_build",
     "identify", "may", "md", "metric", "navigation", "no_build", "options", "page", "page_data",
     "pick_award", "plural", "record", "refuse", "set_filters", "set_view", "sidebar", "source_link", "stamp",
-    "start", "sync_url", "table", "view", "warnings",
+    "framed", "start", "sync_url", "table", "view", "warnings",
 ]

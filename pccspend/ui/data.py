@@ -3,10 +3,12 @@ and the values its filters can take."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from pccspend.access import PUBLIC_PERSON, Person
-from pccspend.buildfiles import DATABASE
+from pccspend.buildfiles import DATABASE, unreadable
 from pccspend.db import Database
 from pccspend.paths import data_dir
 
@@ -49,6 +51,12 @@ def top_values() -> dict[str, list[str]]:
 
 
 def has_build() -> bool:
-    """Whether the data folder has a build to read (a new office's folder has none until its
-    first import)."""
-    return (data_dir().current / DATABASE).exists()
+    """Whether the data folder has a build this code can read (a new office's folder has none until
+    its first import; one made by an older version must be built again)."""
+    return (data_dir().current / DATABASE).exists() and old_build() is None
+
+
+def old_build() -> str | None:
+    """Why the data folder's build cannot be read by this version, or None (no build, or a readable one)."""
+    info = data_dir().current / "build.json"
+    return unreadable(json.loads(info.read_text())) if info.exists() else None

@@ -17,7 +17,7 @@ import streamlit as st
 from pccspend import access
 from pccspend.paths import PROJECT_ROOT, data_dir
 from pccspend.problems import ValidationFailed
-from pccspend.ui.data import PERSON, current_person
+from pccspend.ui.data import PERSON, current_person, old_build
 from pccspend.ui.nav import PAGES, PageSpec
 from pccspend.ui.text import md
 
@@ -164,6 +164,15 @@ def no_build(spec: PageSpec) -> None:
     """Without a build only the import page can run: any other says how to get data, and stops."""
     if spec.name == "import_data":
         return
+    problem = old_build()
+    if problem:
+        # The register is intact; only the build (derived from it) is of an older shape.
+        st.title("The awards need building again")
+        text = f"This data folder's build was made by an older version of this dashboard ({md(problem)}). "
+        text += ("Run `python -m pccspend build` (or `make run`), or import on **Import awards**, which builds."
+                 if current_person().can("import") else "Ask the office to build its awards again.")
+        st.warning(text, icon=":material/build:")
+        st.stop()
     st.title("No awards yet")
     text = "This data folder has no build yet. "
     text += ("Import a year of awards on **Import awards** (Office), or run `python -m pccspend build`."

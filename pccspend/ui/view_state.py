@@ -4,7 +4,9 @@ starts; pccspend/state.py holds the rules). Also the data a page asks for under 
 
 from __future__ import annotations
 
+import contextlib
 import runpy
+import threading
 from collections.abc import Callable, Sequence
 
 import polars as pl
@@ -21,7 +23,9 @@ WARNINGS = "pcc:warnings"
 PUSH = "pcc:push"  # the sidebar widgets must be set from the filters before they are drawn
 VIEWS = "pcc:views"  # view settings the current page used this run (for the URL)
 PAGE = "pcc:page"
-FRAME = "pcc:frame"  # set while the frame (dashboard.py) is running
+# Whether the frame (dashboard.py) is running a page, per script thread (each session's runs have
+# their own). Not session state: Streamlit drops session-state writes made after st.stop().
+_FRAME = threading.local()
 
 
 def filters() -> Filters:
@@ -53,7 +57,7 @@ def page() -> None:
     """Every page starts here. Until some session has called `st.navigation`, Streamlit runs a
     file in `pages/` on its own (its older multipage mode): a deep link opened first after a
     restart would miss the frame. Then run the frame, which runs this page inside it, and stop."""
-    if st.session_state.get(FRAME):
+    if getattr(_FRAME, "running", False):
         return
     runpy.run_path(str(PROJECT_ROOT / "dashboard.py"), run_name="__main__")
     st.stop()
@@ -63,7 +67,6 @@ def start(page_path: str) -> None:
     """Begin a run: on a session's first run take the filters from the URL; forget the previous
     page's view settings when the page changes."""
     ss = st.session_state
-    ss[FRAME] = True
     if FILTERS not in ss and has_build():
         raw = {key: st.query_params.get_all(key) for key in st.query_params}
         ss[FILTERS], ss[WARNINGS] = state.from_query(raw, options(), may)
@@ -75,9 +78,18 @@ def start(page_path: str) -> None:
     ss[VIEWS] = {}
 
 
+@contextlib.contextmanager
+def framed():
+    """The frame runs the page inside this: the page's own `page()` call then goes on."""
+    _FRAME.running = True
+    try:
+        yield
+    finally:
+        _FRAME.running = False
+
+
 def sync_url() -> None:
     """Write the filters and the page's view settings into the URL (only when they changed)."""
-    st.session_state[FRAME] = False
     wanted = {**state.to_query(filters()), **st.session_state.get(VIEWS, {})}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     if current != wanted:
