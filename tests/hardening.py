@@ -10,6 +10,7 @@ import contextlib
 import csv
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -126,6 +127,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Streamlit started so that SIGUSR1 makes it write every thread's stack to its log: a test that
+# finds a page stuck running can then say where the server was (`server_threads`).
+_LAUNCH = ("import faulthandler, signal, sys; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+           "from streamlit.web.cli import main; sys.argv[0] = 'streamlit'; sys.exit(main())")
+_SERVERS: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+
+def server_threads(base: str, lines: int = 400) -> str:
+    """The stacks of every thread of the server at `base` now, and its log's last lines."""
+    proc, log_path = _SERVERS[base]
+    proc.send_signal(signal.SIGUSR1)
+    time.sleep(2)
+    return "\n".join(log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
 @contextlib.contextmanager
 def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = None,
                      app: Path = PROJECT_ROOT / "pccspend" / "server.py", *, port: int | None = None,
@@ -136,7 +152,7 @@ def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = Non
     env = {**os.environ, "PCCSPEND_DATA": str(data.root), **(extra_env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app),
+            [sys.executable, "-c", _LAUNCH, "run", str(app),
              "--server.headless", "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *args],
             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -153,8 +169,10 @@ def streamlit_server(data: DataDir, log_path: Path, extra_env: dict | None = Non
                     if proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"streamlit did not start; see {log_path}")
                     time.sleep(0.2)
+            _SERVERS[base] = (proc, log_path)
             yield base
         finally:
+            _SERVERS.pop(base, None)
             proc.terminate()
             try:
                 proc.wait(timeout=10)

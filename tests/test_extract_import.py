@@ -85,7 +85,7 @@ def test_the_import_page_reviews_a_paper_and_imports_it(tmp_path, monkeypatch):
     at.file_uploader(key="paper-file").upload(EXE0004.name, EXE0004.read_bytes(), "text/plain")
     at.run()
     assert not at.exception
-    assert at.caption[-1].value.startswith("5 proposed line(s) (0 without an amount) and ")
+    assert at.main.caption[-1].value.startswith("5 proposed line(s) (0 without an amount) and ")
     assert at.info[0].value == "Give the area, funder, date it was published to see what the import would change."
     at.text_input(key="paper-area").input("Leicestershire")
     at.text_input(key="paper-funder").input("Leicestershire Police and Crime Commissioner")

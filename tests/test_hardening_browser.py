@@ -15,7 +15,7 @@ import os
 import random
 import re
 import time
-from urllib.parse import parse_qs, urlencode, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse, urlsplit
 
 import pytest
 
@@ -26,7 +26,7 @@ from pccspend.paths import PROJECT_ROOT
 from tests.conftest import WHO
 from tests.hardening import (
     CHROMIUM, CHROMIUM_ARGS, HOSTILE_AREA, HOSTILE_STREAM, HTML, SQL, ARTIFACTS, hostile_data, own_thread, report,
-    streamlit_server,
+    server_threads, streamlit_server,
 )
 from tests.test_injection import live_cells
 
@@ -230,8 +230,11 @@ async def _aread(page) -> dict:
 
 async def _asettle(page, timeout_s: float = 120) -> dict:
     deadline = time.monotonic() + timeout_s
-    await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
-                                 timeout=timeout_s * 1000)
+    try:
+        await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]',
+                                     timeout=timeout_s * 1000)
+    except async_api.TimeoutError:
+        await _stuck(page)
     last = None
     while time.monotonic() < deadline:
         read = await _aread(page)
@@ -240,6 +243,19 @@ async def _asettle(page, timeout_s: float = 120) -> dict:
         last = read
         await page.wait_for_timeout(300)
     raise TimeoutError(f"page did not settle: {page.url}")
+
+
+async def _stuck(page) -> None:
+    """A page whose run never ended: fail saying what the browser shows and where every thread of
+    the server is (kept in test-artifacts/stuck-page.txt)."""
+    shown = await page.evaluate("""() => ({state: document.querySelector('[data-testid="stApp"]')
+        ?.getAttribute('data-test-script-state'), text: document.body.innerText.slice(0, 1500)})""")
+    parts = urlsplit(page.url)
+    threads = await asyncio.to_thread(server_threads, f"{parts.scheme}://{parts.netloc}")
+    text = f"{page.url}\nscript state: {shown['state']}\n{shown['text']}\n\n--- server ---\n{threads}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "stuck-page.txt").write_text(text)
+    raise AssertionError(f"the page's run did not end in 120 s: {text[:6000]}")
 
 
 async def _pick(page, label: str, option: str) -> None:
