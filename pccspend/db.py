@@ -25,7 +25,7 @@ import polars as pl
 
 from pccspend.buildfiles import DATABASE, PUBLIC, unreadable
 from pccspend.duties import sql_duties
-from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, Filters
+from pccspend.filters import ALL, FILTERS, LIST, MAX_TEXT, SEARCHED, TOGGLE, Filters
 from pccspend.paths import DataDir, data_dir
 from pccspend.queries import is_long, load_query, macro_sql, query_params, query_rows
 from pccspend.stores import BASE, BY_NAME, STORES, Store, columns, question_columns
@@ -230,10 +230,12 @@ class Database:
         copy = min(copies, key=lambda store: held[store.name])
         # First rows in area order: the copy reads the m awards its filter leaves; the awards (or a
         # subset of them) in area order read about row_limit x N / m_all before they hold enough,
-        # m_all being what every filter leaves (taken as independent), and decode whole rows.
+        # m_all being what every filter leaves (taken as independent), and decode whole rows. Years
+        # narrow m_all, not the copy's m: its rows of a service or provider span every year.
         if row_limit is not None:
             everyone = self.info["rows"][BASE]
             left = held[copy.name] * math.prod(held[s.name] / everyone for s in copies if s is not copy)
+            left *= self._share_in_years(filters)
             if held[copy.name] > WHOLE_ROW_COST * row_limit * everyone / max(left, 1):
                 return next((store for store in able if not store.first_for), BY_NAME[BASE])
         return copy
@@ -247,6 +249,19 @@ class Database:
             lists.append(self.search_matches(filters.search)[f"search_{column}s"])
         return min(self._catalogue("_awards_holding.sql", {"column": column, "values": list(values)})["award_count"][0]
                    for values in lists)
+
+    def _share_in_years(self, filters: Filters) -> float:
+        """The share of the awards (of the statuses and publication `filters` count) in their years,
+        from spend by year with no other filter (rollup_kpis, cached: a few states in all)."""
+        if not filters.from_year and not filters.to_year:
+            return 1.0
+        every = filters.replace(**{f: spec.default() for spec in FILTERS for f in spec.fields
+                                   if spec.kind not in (TOGGLE,)})
+        by_year = self.query("spend_by_year", every)
+        first, last = filters.from_year or "", filters.to_year or "9999"
+        total = by_year["award_count"].sum()
+        years = by_year.filter(pl.col("financial_year").is_between(pl.lit(first), pl.lit(last)))["award_count"].sum()
+        return years / total if total else 1.0
 
     def _catalogue(self, file: str, params: dict) -> pl.DataFrame:
         """A question about the build itself (queries/_*.sql, on the main schema), cached."""

@@ -287,6 +287,20 @@ def test_of_two_copies_sorted_for_filters_in_force_the_one_leaving_fewer_awards_
         routed = synth_db.query("awards", filters, row_limit=row_limit)
         assert synth_db.last_store == store, (filters, row_limit)
         assert routed.equals(synth_db.query("awards", filters, row_limit=row_limit, base_only=True))
+    # Years narrow what the awards must read past, not the copy's rows (a provider's span every
+    # year): with one year the copy answers a row limit the awards answer without it.
+    year = pl.read_parquet(synth_db.build_path / "awards.parquet", columns=["financial_year"])["financial_year"].min()
+    one_year = Filters(providers=(big,), from_year=year, to_year=year)
+    share = synth_db._share_in_years(one_year)
+    counted = [synth_db.query("kpis", f, base_only=True)["award_count"][0]
+               for f in (Filters(from_year=year, to_year=year), Filters())]
+    assert share == pytest.approx(counted[0] / counted[1]) and 0 < share < 0.5
+    row_limit = int(big_n * big_n * share / (WHOLE_ROW_COST * everyone)) + 1
+    assert big_n > WHOLE_ROW_COST * row_limit * everyone / big_n  # all years: the awards answer
+    for filters, store in ((one_year, "awards_by_provider"), (one_year.replace(from_year=None, to_year=None), "awards")):
+        routed = synth_db.query("awards", filters, row_limit=row_limit)
+        assert synth_db.last_store == store, (filters, row_limit)
+        assert routed.equals(synth_db.query("awards", filters, row_limit=row_limit, base_only=True))
     # The estimate is the search index's count of awards, the fewer of two lists on one column.
     assert synth_db._awards_holding("service", Filters(search=search)) == in_services
     # A provider filter and a search found only in providers' names: the fewer of the two.
