@@ -139,3 +139,22 @@ def test_a_draft_builds_the_figure_plotly_s_own_updates_build():
         getattr(plotly_figure, method)(**props)
     assert draft.done().to_plotly_json() == plotly_figure.to_plotly_json()
     assert plotly_figure.layout.title.subtitle.text == "under" and plotly_figure.layout.margin.t == 70
+
+
+def test_a_years_hover_names_each_areas_coverage_until_there_are_many_then_counts_them():
+    from pccspend.charts.base import AREAS_NAMED, year_coverage
+
+    def grid(levels):
+        return pl.DataFrame({"area": [f"Area {i:02d}" for i in range(len(levels))], "financial_year": "2019/20",
+                             "coverage": [lv for lv, _ in levels], "streams": [s for _, s in levels]})
+
+    few = [("full", None), ("partial", "Youth Fund"), ("none", None)]
+    assert len(few) <= AREAS_NAMED
+    assert year_coverage(grid(few)) == {"2019/20": "coverage (partial): Area 00: all spend; "
+                                                   "Area 01: partial: Youth Fund; Area 02: no documents"}
+    many = [("full", None)] * 5 + [("partial", "Youth Fund")] * 5 + [("none", None)]
+    assert year_coverage(grid(many)) == {"2019/20": "coverage (partial): all spend in 5 areas; "
+                                                    "partial: Youth Fund in 5 areas; no documents in 1 area"}
+    # Every bar of 43 areas' years carries it: a line, not 43.
+    national = year_coverage(grid([("partial", "Youth Fund")] * 43))["2019/20"]
+    assert national == "coverage (partial): partial: Youth Fund in 43 areas"

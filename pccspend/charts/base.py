@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
@@ -310,15 +311,28 @@ def chart_years(frame: pl.DataFrame, coverage: pl.DataFrame | None, column: str 
     return year_span(frame[column].to_list(), covered)
 
 
+# Up to this many areas in scope, a year's hover names each area's coverage; beyond, it counts the
+# areas covered each way (43 areas named on every bar made a hover of a screen's height, and the
+# Overview's chart of years 470 KB at 10M awards).
+AREAS_NAMED = 4
+
+
 def year_coverage(coverage: pl.DataFrame | None) -> dict[str, str]:
-    """Each year's coverage in words, for hover text ('partial: ...', 'no documents')."""
+    """Each year's coverage in words, for hover text: each area's ('Leicestershire: partial: ...')
+    or, over more than AREAS_NAMED areas, how many are covered each way ('all spend in 12 areas')."""
     if coverage is None or coverage.is_empty():
         return {}
     years = cover.by_year(coverage)
     texts = {}
     for year, part in coverage.group_by("financial_year"):
-        cells = [f"{a}: {cover.year_label(c, s)}" for a, c, s in sorted(part.select("area", "coverage", "streams").rows())]
-        texts[year[0]] = f"coverage ({years[year[0]][0]}): " + "; ".join(cells)
+        cells = sorted((a, cover.year_label(c, s)) for a, c, s in part.select("area", "coverage", "streams").rows())
+        if len(cells) <= AREAS_NAMED:
+            words = [f"{area}: {text}" for area, text in cells]
+        else:
+            counts = Counter(text for _, text in cells)
+            words = [f"{text} in {n} area{'s' if n > 1 else ''}" for text, n in
+                     sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+        texts[year[0]] = f"coverage ({years[year[0]][0]}): " + "; ".join(words)
     return texts
 
 
