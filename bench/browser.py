@@ -479,6 +479,15 @@ def loadavg() -> float:
     return float(Path("/proc/loadavg").read_text().split()[0])
 
 
+def _median_timelines(by: dict, lab: str, start: str) -> None:
+    """Each app's median sample of interaction `lab`, milestone by milestone."""
+    for name, samples in by.items():
+        middle = sorted(samples[lab], key=lambda x: x.seconds)[len(samples[lab]) // 2]
+        print(f"  {name}: the median sample, seconds from {start}")
+        for t, what in timeline(middle):
+            print(f"    {t:6.3f}  {what}")
+
+
 def report(results: dict[str, list[Sample]], alone: dict, label: str) -> None:
     dash = results["dashboard"]
     labels = list(dict.fromkeys(s.label for s in dash))
@@ -531,18 +540,9 @@ def report(results: dict[str, list[Sample]], alone: dict, label: str) -> None:
                      for t in (table["dashboard"], table["bare"])]
             print(f"  {kind:26} {cells[0]:>14}   {cells[1]:>14}")
         print(f"  (the rest: {', '.join(rest)})")
-        for name in results:
-            middle = sorted(by[name][lab], key=lambda x: x.seconds)[len(by[name][lab]) // 2]
-            print(f"  {name}: the median sample, seconds from the input")
-            for t, what in timeline(middle):
-                print(f"    {t:6.3f}  {what}")
-
-    print(f"\n  {FIRST_PAGE}: the median sample, seconds from the navigation")
-    for name in results:
-        middle = sorted(by[name][FIRST_PAGE], key=lambda x: x.seconds)[len(by[name][FIRST_PAGE]) // 2]
-        print(f"  {name}")
-        for t, what in timeline(middle):
-            print(f"    {t:6.3f}  {what}")
+        _median_timelines(by, lab, "the input")
+    print(f"\n  {FIRST_PAGE}")
+    _median_timelines(by, FIRST_PAGE, "the navigation")
 
     print("\nThe server's part alone, no browser (pick a From year; median seconds)")
     print(f"  {'':40} {'dashboard':>11} {'bare':>11}")
