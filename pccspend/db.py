@@ -251,12 +251,12 @@ class Database:
                    for values in lists)
 
     def _share_in_years(self, filters: Filters) -> float:
-        """The share of the awards (of the statuses and publication `filters` count) in their years,
-        from spend by year with no other filter (rollup_kpis, cached: a few states in all)."""
+        """The share of the awards `filters` count (their toggles: extensions, unpublished) in their
+        years, from spend by year under no other filter (a rollup's few cells, cached: one answer
+        per toggle state)."""
         if not filters.from_year and not filters.to_year:
             return 1.0
-        every = filters.replace(**{f: spec.default() for spec in FILTERS for f in spec.fields
-                                   if spec.kind not in (TOGGLE,)})
+        every = filters.replace(**{f: spec.default() for spec in FILTERS for f in spec.fields if spec.kind != TOGGLE})
         by_year = self.query("spend_by_year", every)
         first, last = filters.from_year or "", filters.to_year or "9999"
         total = by_year["award_count"].sum()
