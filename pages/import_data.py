@@ -68,10 +68,10 @@ def review_plan(plan, run_import) -> None:
         st.error(ui.md(lines[1]))
         st.dataframe(pl.DataFrame(problem_rows(plan), infer_schema_length=None), hide_index=True)
         st.stop()
-    boxes = st.columns(4)
-    for box, (label, n) in zip(boxes, (("Would add", plan.added), ("Would change", plan.changed),
-                                      ("Unchanged", plan.unchanged), ("Rejected", 0))):
-        box.metric(label, f"{n:,}")
+    with ui.metric_row():
+        for label, n in (("Would add", plan.added), ("Would change", plan.changed), ("Unchanged", plan.unchanged),
+                         ("Rejected", 0)):
+            ui.metric(label, f"{n:,}")
     st.text("\n".join(lines[2:]))
     if plan.has_changes and st.button(f"Import {plan.added + plan.changed:,} award(s)", type="primary",
                                       key="import-confirm"):

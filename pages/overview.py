@@ -10,15 +10,11 @@ st.title("What the commissioners spent on commissioned services and grants")
 data = ui.page_data("overview")
 kpis = data["kpis"].row(0, named=True)
 
-cols = st.columns(4)
-with cols[0]:
+with ui.metric_row():
     # No awards: nothing was spent (£0). Awards whose amounts are all missing: the total is unknown.
     ui.metric("Total spend", gbp(kpis["amount_gbp"], missing="not stated" if kpis["award_count"] else "£0"))
-with cols[1]:
     ui.metric("Awards", f"{kpis['award_count'] or 0:,}")
-with cols[2]:
     ui.metric("Providers", f"{kpis['provider_count'] or 0:,}")
-with cols[3]:
     ui.metric("Awards with no amount", f"{kpis['missing_amount_count'] or 0:,}",
               help="Named in a document without an amount (e.g. planned, or 'to be agreed').")
 other = data["other_currencies"]

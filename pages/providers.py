@@ -14,13 +14,10 @@ conc = data["concentration"].row(0, named=True)
 mech = {r["mechanism"]: r for r in data["mechanisms"].to_dicts()}
 single = mech.get("single tender action", {})
 
-cols = st.columns(3)
-with cols[0]:
+with ui.metric_row():
     ui.metric("Providers", f"{conc['provider_count']:,}")
-with cols[1]:
     ui.metric("Top-5 share of spend", f"{conc['top5_share']:.1%}" if conc["top5_share"] is not None else "not known",
               help=f"{gbp(conc['top5_amount_gbp'])} of {gbp(conc['total_amount_gbp'])}")
-with cols[2]:
     ui.metric("Single tender", gbp(single.get("amount_gbp"), missing="not stated" if single else "£0"),
               help=f"{(single.get('share_of_spend') or 0):.1%} of spend, awarded without competition")
 

@@ -24,11 +24,11 @@ scope = Scope.between(areas, from_year, to_year)
 
 db = ui.database()
 view = preview(db, scope)
-cols = st.columns(3)
-cols[0].metric("Published awards", f"{view.kpis['award_count']:,}", border=True)
-cols[1].metric("Total spend", gbp(view.kpis["amount_gbp"], missing="£0"), border=True)
-cols[2].metric("Held back (not published)", f"{view.held_back:,}", border=True,
-               help="Awards in this scope not approved for publication: they are in no file of the snapshot.")
+with ui.metric_row():
+    ui.metric("Published awards", f"{view.kpis['award_count']:,}")
+    ui.metric("Total spend", gbp(view.kpis["amount_gbp"], missing="£0"))
+    ui.metric("Held back (not published)", f"{view.held_back:,}",
+              help="Awards in this scope not approved for publication: they are in no file of the snapshot.")
 st.subheader("What the public will see")
 if view.awards.height < view.kpis["award_count"]:
     st.caption(f"The first {view.awards.height:,} of {view.kpis['award_count']:,} published awards.")

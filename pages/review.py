@@ -35,12 +35,11 @@ source = st.selectbox("Document or import", list(labels), format_func=labels.__g
 group = groups.row(groups["source_id"].to_list().index(source), named=True)
 drafts = group["award_count"]
 years = " to ".join(dict.fromkeys(y for y in (group["first_financial_year"], group["last_financial_year"]) if y))
-cols = st.columns(4)
-cols[0].metric("Drafts", f"{drafts:,}", border=True)
-cols[1].metric("Total of the drafts", gbp(group["amount_gbp"], missing="£0" if not drafts else "Not stated"),
-               border=True)
-cols[2].metric("Years", years or "-", border=True)
-cols[3].metric("Already decided", f"{group['decided_count']:,}", border=True)
+with ui.metric_row():
+    ui.metric("Drafts", f"{drafts:,}")
+    ui.metric("Total of the drafts", gbp(group["amount_gbp"], missing="£0" if not drafts else "Not stated"))
+    ui.metric("Years", years or "-")
+    ui.metric("Already decided", f"{group['decided_count']:,}")
 
 name = who.name
 st.caption(ui.md(f"Decisions are recorded as made by **{name}**, today."))

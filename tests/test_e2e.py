@@ -258,3 +258,26 @@ def test_a_provider_typed_in_the_picker_filters_and_an_unknown_one_warns(server,
     box.press("Escape")  # the picker's list closes
     assert kpi_values(page) == ["£456,000", "4", "1", "0"]
     assert page.get_by_role("button", name="Provider: Peterborough City Council").is_visible()
+
+
+def test_the_first_page_s_scripts_are_preloaded_and_fetched_once_each(server, new_page):
+    """pccspend/server.py's page names the first page's element scripts (Plotly's 4.7 MB above all)
+    for the browser to preload once the page has loaded; in Chromium each script is answered and
+    fetched once (the import Streamlit makes when the first chart arrives takes the preloaded module;
+    a link that named it otherwise would fetch a second copy)."""
+    import urllib.request
+
+    from pccspend.server import FIRST_PAGE_SCRIPTS, first_page_scripts
+
+    assert {name.split(".")[0] for name in first_page_scripts()} >= set(FIRST_PAGE_SCRIPTS)  # each still in Streamlit
+    with urllib.request.urlopen(f"{server}/providers") as response:
+        html = response.read().decode()
+    assert all(f'"{name}"' in html or f"./static/js/{name}" in html for name in first_page_scripts())
+    page = new_page()
+    page.goto(server)
+    settle(page, PAGES[""])
+    fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+      .filter(e => new URL(e.name).pathname.includes('/static/js/'))
+      .map(e => [new URL(e.name).pathname.split('/').pop(), e.responseStatus])""")
+    assert sorted(map(tuple, fetched)) == sorted({(name, 200) for name, _ in fetched}), fetched  # once each, answered
+    assert set(first_page_scripts()) <= {name for name, _ in fetched}

@@ -5,7 +5,7 @@ Pages call these and stay short: read the filters, get the page's frames, draw t
 
 from pccspend.ui.data import current_person, database, has_build, may, options
 from pccspend.ui.identity import banner, identify, navigation, no_build, refuse
-from pccspend.ui.panels import AWARD_COLUMNS, EMPTY, GAP_COUNTS, PLOTLY_CONFIG, chart, metric
+from pccspend.ui.panels import AWARD_COLUMNS, EMPTY, GAP_COUNTS, PLOTLY_CONFIG, chart, metric, metric_row
 from pccspend.ui.record import pick_award, record
 from pccspend.ui.tables import LABELS, column_config, display, plural, source_link, table
 from pccspend.ui.sidebar import chips, sidebar, stamp
@@ -19,7 +19,7 @@ EXPLORER_ROWS = 5_000  # rows the award explorer shows; downloads hold every fil
 __all__ = [
     "AWARD_COLUMNS", "EMPTY", "EXPLORER_ROWS", "GAP_COUNTS", "LABELS", "PLOTLY_CONFIG", "all_awards", "banner",
     "chart", "chips", "choice", "column_config", "current_person", "database", "display", "filters", "has_build",
-    "identify", "may", "md", "metric", "navigation", "no_build", "options", "page", "page_data",
+    "identify", "may", "md", "metric", "metric_row", "navigation", "no_build", "options", "page", "page_data",
     "pick_award", "plural", "record", "refuse", "set_filters", "set_view", "sidebar", "source_link", "stamp",
     "framed", "start", "sync_url", "table", "view", "warnings",
 ]

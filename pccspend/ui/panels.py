@@ -141,5 +141,12 @@ def _image_downloads(fig: go.Figure, name: str) -> None:
                                file_name=f"{stem}.{fmt}", mime=mime, key=f"{fmt}:{name}", on_click="ignore")
 
 
+def metric_row():
+    """A row of metric cards (`with ui.metric_row(): ui.metric(...)`) that wraps onto a second line
+    rather than cut a figure short: in st.columns each card has a fixed share of the width, so at
+    1024 px "£4,832,360" read "£4,83..." and at national scale no total fitted at all."""
+    return st.container(horizontal=True)
+
+
 def metric(label: str, value: str, help: str | None = None) -> None:
     st.metric(label, value, help=help, border=True)
