@@ -158,3 +158,18 @@ def test_a_years_hover_names_each_areas_coverage_until_there_are_many_then_count
     # Every bar of 43 areas' years carries it: a line, not 43.
     national = year_coverage(grid([("partial", "Youth Fund")] * 43))["2019/20"]
     assert national == "coverage (partial): partial: Youth Fund in 43 areas"
+
+
+def test_a_change_of_a_million_or_more_is_labelled_compactly_and_hovered_in_full():
+    frame = pl.DataFrame({
+        "financial_year": ["2018/19", "2019/20", "2020/21", "2021/22"],
+        "amount_gbp": [1_000_000.0, 9_123_456_789.12, 1_000_000.0, 1_336_682.0],
+        "previous_amount_gbp": [None, 1_000_000.0, 9_123_456_789.12, 1_000_000.0],
+        "change_gbp": [None, 9_122_456_789.12, -9_122_456_789.12, 336_682.0],
+        "change_share": [None, 9122.46, -0.9999, 0.3367],
+        "comparison": ["first year", "change", "change", "change"]})
+    fig = charts.year_on_year_chart(frame)
+    assert list(fig.data[0].text) == ["+£9.12bn", "-£9.12bn", "+£336,682"]
+    assert [c[1] for c in fig.data[0].customdata] == [
+        "£9,123,456,789.12 against £1,000,000 (+912246.0%)", "£1,000,000 against £9,123,456,789.12 (-100.0%)",
+        "£1,336,682 against £1,000,000 (+33.7%)"]

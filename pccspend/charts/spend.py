@@ -10,7 +10,7 @@ from pccspend.charts.base import (
     _labels, _money_axis, _order, bar, chart_years, empty_figure, figure, label, mark_years, status_label,
     theme_colour, treemap, year_coverage, year_span,
 )
-from pccspend.money import gbp
+from pccspend.money import gbp, gbp_short
 from pccspend.palette import SERIES, STATUS_COLOURS
 
 
@@ -100,7 +100,9 @@ def year_on_year_chart(frame: pl.DataFrame) -> go.Figure:
         x=[r["financial_year"] for r in rows],
         y=changes,
         marker_color=[NEUTRAL if c >= 0 else LIGHT for c in changes],
-        text=[("+" if c > 0 else "") + gbp(c) for c in changes],
+        # Compact on a bar a column wide ("+£8.12bn"; under £1m in full): Plotly shrinks a label to
+        # its bar's width, and "+£8,123,456,789.12" became a smudge. The hover has the exact figures.
+        text=[("+" if c > 0 else "") + gbp_short(c) for c in changes],
         textposition="outside",
         cliponaxis=False,
         customdata=[[r["financial_year"], f"{gbp(r['amount_gbp'])} against {gbp(r['previous_amount_gbp'])}"
