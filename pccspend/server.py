@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import os
 import re
 from pathlib import Path
 
@@ -65,7 +66,10 @@ def with_preloads(html: bytes) -> bytes:
     relative href, so it holds under a base URL path); those it already names are left out. Not in
     the head: there Plotly's 4.7 MB competed with Streamlit's own scripts and the app started later
     (its health check asked at 1.16 s, not 0.89); after the load it arrives while the app connects
-    and the script runs (the first page at 10M: 2.80 -> 2.59 s, median of 12 fresh contexts each)."""
+    and the script runs (bench/first_page.py). PCCSPEND_PRELOAD=off leaves the page as Streamlit
+    makes it."""
+    if os.environ.get("PCCSPEND_PRELOAD") == "off":  # bench/first_page.py's other half
+        return html
     names = [name for name in first_page_scripts() if b"./static/js/" + name.encode() not in html]
     script = ("<script>addEventListener('load',()=>{for(const n of %s){const l=document.createElement('link');"
               "l.rel='modulepreload';l.crossOrigin='';l.href='./static/js/'+n;document.head.append(l)}})</script>"
