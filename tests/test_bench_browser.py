@@ -15,29 +15,23 @@ from tests.hardening import CHROMIUM
 
 pytestmark = pytest.mark.e2e
 
-BROWSER = re.compile(r"^BROWSER data=bundled dashboard_median_s=[\d.]+ bare_median_s=[\d.]+ ratio=[\d.]+ "
-                     r"first_page_s=[\d.]+$", re.MULTILINE)
+LINES = {
+    "bench/browser.py": (("--repeats", "1"), re.compile(
+        r"^BROWSER data=bundled dashboard_median_s=[\d.]+ bare_median_s=[\d.]+ ratio=[\d.]+ first_page_s=[\d.]+$",
+        re.MULTILINE)),
+    "bench/first_page.py": (("--rounds", "1"), re.compile(
+        r"^FIRST_PAGE data=bundled dashboard_median_s=[\d.]+ no_preload_median_s=[\d.]+ bare_median_s=[\d.]+ "
+        r"ratio=[\d.]+$", re.MULTILINE)),
+}
 
 
-def test_browser_bench_runs_once_over_the_bundled_data_and_prints_its_line():
+@pytest.mark.parametrize("script", LINES)
+def test_a_browser_bench_runs_once_over_the_bundled_data_and_prints_its_line(script):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make chromium)")
-    run = subprocess.run([sys.executable, "bench/browser.py", "--repeats", "1"], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=600)
+    args, line = LINES[script]
+    run = subprocess.run([sys.executable, script, *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                         timeout=600)
     print(run.stdout)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert BROWSER.search(run.stdout), run.stdout[-2000:]
-
-
-FIRST_PAGE = re.compile(r"^FIRST_PAGE data=bundled dashboard_median_s=[\d.]+ no_preload_median_s=[\d.]+ "
-                        r"bare_median_s=[\d.]+ ratio=[\d.]+$", re.MULTILINE)
-
-
-def test_first_page_bench_runs_one_round_over_the_bundled_data_and_prints_its_line():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (make chromium)")
-    run = subprocess.run([sys.executable, "bench/first_page.py", "--rounds", "1"], cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=600)
-    print(run.stdout)
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert FIRST_PAGE.search(run.stdout), run.stdout[-2000:]
+    assert line.search(run.stdout), run.stdout[-2000:]
