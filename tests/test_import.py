@@ -28,7 +28,7 @@ from pccspend.importing import (
     ImportRefused, apply_import, import_file, plan_import, problem_rows, report_lines,
 )
 from pccspend.paths import PROJECT_ROOT, DataDir
-from pccspend.cells import AMOUNT_RULE, DATE_RULE
+from pccspend.cells import AMOUNT_LIMIT_RULE, AMOUNT_RULE, DATE_RULE, parse_amount
 from pccspend.register import AWARD_COLUMNS, SOURCE_COLUMNS, TOTAL_COLUMNS
 from pccspend.validate import Problem
 from tests.conftest import WHO
@@ -716,3 +716,12 @@ def test_import_page_shows_rejections_and_offers_no_confirm(fresh_data, monkeypa
     shown = at.dataframe[0].value
     assert list(shown["column"]) == ["Amount Awarded", "Currency", "Award Date"]
     assert len(at.button) == 0
+
+
+@pytest.mark.parametrize("value", ["100000000000000000000000000", 10 ** 30, 1e300, "1000000000000", Decimal("1e40")])
+def test_an_amount_too_large_for_the_register_is_a_rule_broken_not_a_crash(value):
+    """Found by the property test above: 27 digits of pounds made quantize raise InvalidOperation."""
+    with pytest.raises(ValueError) as broken:
+        parse_amount(value)
+    assert str(broken.value) == AMOUNT_LIMIT_RULE
+    assert parse_amount("999999999999.99") == Decimal("999999999999.99")
