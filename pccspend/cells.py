@@ -15,6 +15,7 @@ DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 
 AMOUNT_RULE = "amount must be a number >= 0 with at most 2 decimals, e.g. 2266 or 3028.63"
+AMOUNT_LIMIT = Decimal("1e12")
 AMOUNT_LIMIT_RULE = "amount must be below £1,000,000,000,000"
 DATE_RULE = "date must be YYYY-MM-DD (or a full date-time, or DD/MM/YYYY)"
 
@@ -57,7 +58,7 @@ def parse_amount(value) -> Decimal | None:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise ValueError(AMOUNT_RULE)
-        if value >= 1e12:  # before quantize, which holds no more than 28 digits
+        if value >= AMOUNT_LIMIT:  # before quantize, which holds no more than 28 digits
             raise ValueError(AMOUNT_LIMIT_RULE)
         d = Decimal(repr(value))
         # A spreadsheet's binary float (0.1 + 0.2) may carry noise far below a penny.
@@ -78,7 +79,7 @@ def parse_amount(value) -> Decimal | None:
             raise ValueError("amount must be >= 0")
     if d < 0:
         raise ValueError("amount must be >= 0")
-    if d >= Decimal("1e12"):  # before quantize, which holds no more than 28 digits
+    if d >= AMOUNT_LIMIT:  # before quantize, which holds no more than 28 digits
         raise ValueError(AMOUNT_LIMIT_RULE)
     if d != d.quantize(Decimal("0.01")):
         raise ValueError(AMOUNT_RULE)

@@ -34,7 +34,7 @@ OWN = ("_stcore", "static", "media", "component", "app", "oauth2callback", "auth
 # when the script run's first element of that kind arrives: Plotly's 4.7 MB was fetched after the
 # run, on the first page's critical path. Named as modulepreload (with the scripts each imports), the
 # browser fetches and compiles them before; they still run only when an element needs them. A name
-# Streamlit no longer has is skipped (tests/test_server.py checks each is found).
+# Streamlit no longer has is skipped (tests/test_e2e.py checks each is found).
 FIRST_PAGE_SCRIPTS = ("PlotlyChart", "Metric", "Multiselect", "Selectbox", "Checkbox", "TextInput", "NumberInput",
                       "Button")
 STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
