@@ -1,6 +1,5 @@
 """Coverage: which area-years the documents cover in full, in part (which streams) or not at all."""
 
-import polars as pl
 import streamlit as st
 
 from pccspend import ui
@@ -17,7 +16,7 @@ data = ui.page_data("coverage")
 # A static table (not a canvas grid): read cell by cell by keyboard and screen readers. It renders
 # Markdown, so every cell is escaped.
 grid = grid_table(data["grid"])
-st.table(grid.with_columns(pl.all().map_elements(ui.md, return_dtype=pl.String)), hide_index=True,
+st.table(ui.md_frame(grid), hide_index=True,
          alt="Coverage by area (rows) and financial year (columns), each cell naming its documents")
 st.subheader("What each document covers, and why")
 ui.table(data["documents"], key="coverage-documents")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pccspend.each import each_row
 from pccspend.fy import fy_label
 from pccspend.problems import Problem
 
@@ -231,9 +232,8 @@ def grid_table(grid: pl.DataFrame) -> pl.DataFrame:
     its coverage in words and its documents ('partial: Community Safety Fund (WMD-FOI-2013-01354)')."""
     if grid.is_empty():
         return pl.DataFrame(schema={"area": pl.String})
-    text = grid.with_columns(pl.struct("coverage", "streams", "source_ids").map_elements(
-        lambda c: year_label(c["coverage"], c["streams"]) + (f" ({c['source_ids'].replace(SEP, ', ')})"
-                                                             if c["source_ids"] else ""),
-        return_dtype=pl.String).alias("cell"))
+    text = grid.with_columns(each_row(
+        grid, ["coverage", "streams", "source_ids"], name="cell",
+        fn=lambda coverage, streams, ids: year_label(coverage, streams) + (f" ({ids.replace(SEP, ', ')})" if ids else "")))
     years = sorted(set(grid["financial_year"].to_list()))
     return text.pivot(on="financial_year", index="area", values="cell").select("area", *years).sort("area")

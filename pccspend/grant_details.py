@@ -18,6 +18,7 @@ import pandera.polars as pa
 import polars as pl
 
 from pccspend import classifications
+from pccspend.each import each
 from pccspend.paths import GRANT_DETAILS_CSV
 
 COLUMNS = ("award_id", "identifier", "currency", "amount", "award_date", "planned_start", "planned_end",
@@ -74,6 +75,14 @@ def _check(test, error: str) -> pa.Check:
                     error=error)
 
 
+def _each_check(test, error: str) -> pa.Check:
+    """A check by a Python test of each text, run here rather than in Polars (pccspend/each.py)."""
+    def check(d):
+        values = d.lazyframe.select(d.key).collect().to_series()
+        return pl.LazyFrame([each(values, lambda v: v is None or test(v), pl.Boolean)])
+    return pa.Check(check, error=error)
+
+
 def schema(award_ids: list[str]) -> pa.DataFrameSchema:
     def col(required: bool, *checks, present: bool = True):
         return pa.Column(str, checks=list(checks), nullable=not required, required=present)
@@ -94,8 +103,8 @@ def schema(award_ids: list[str]) -> pa.DataFrameSchema:
         "data_source": col(False, _check(lambda c: c.str.contains(r"^https?://\S+$"), "a URL (http:// or https://)")),
         # A file written before grants kept their classifications has no such column; the next
         # import that touches it writes one.
-        "classifications": col(False, _check(
-            lambda c: c.map_elements(classifications.is_valid_text, return_dtype=pl.Boolean),
+        "classifications": col(False, _each_check(
+            classifications.is_valid_text,
             "a JSON list of classifications, e.g. [{\"vocabulary\":\"UKCAT\",\"code\":\"CJ105\"}]"),
             present=False),
     }, strict=True)

@@ -62,9 +62,6 @@ def money_columns(columns) -> list[str]:
 
 def formatted(frame):
     """A copy of a polars frame with money columns as British £ text, for reading not sums."""
-    import polars as pl
+    from pccspend.each import each  # polars only for the callers that have frames
 
-    return frame.with_columns(
-        pl.col(c).map_elements(lambda v: gbp(v, missing=""), return_dtype=pl.String, skip_nulls=False)
-        for c in money_columns(frame.columns)
-    )
+    return frame.with_columns(each(frame[c], lambda v: gbp(v, missing="")) for c in money_columns(frame.columns))

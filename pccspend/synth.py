@@ -116,7 +116,7 @@ def synth_frames(rows: int, seed: int = 20261124) -> dict[str, pl.DataFrame]:
                 (pl.col("provider_i") % len(sectors)).replace_strict(dict(enumerate(sectors)), return_dtype=pl.String)),
             recipient_org_id=pl.lit(None, pl.String),
             amount_gbp=pl.when(pl.col("amount_missing")).then(None).otherwise(
-                pl.col("amount").map_batches(lambda s: s.cast(pl.Decimal(18, 2)).cast(pl.String), return_dtype=pl.String)),
+                pl.col("amount").cast(pl.Decimal(18, 2)).cast(pl.String)),
             amount_note=pl.lit(None, pl.String),
             mechanism=pl.col("mechanism"),
             status=pl.col("status"),

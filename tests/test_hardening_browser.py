@@ -326,7 +326,9 @@ async def _session(browser, base: str, n: int, log: dict) -> list[tuple[str, tup
             else:
                 path, query = rng.choice(VIEWS)
                 # eight sessions on two cores: a page can take over 30 s to load (CI timed out once)
+                started = time.monotonic()
                 await page.goto(f"{base}/{path}?{urlencode(query)}", timeout=120_000)
+                log["goto_s"].append(time.monotonic() - started)
                 kind = "link"
             read = await _asettle(page, log)
             log["errors"] += read["errors"]
@@ -338,7 +340,7 @@ async def _session(browser, base: str, n: int, log: dict) -> list[tuple[str, tup
 
 
 async def _run_sessions(base: str) -> tuple[list, dict, float]:
-    log = {"console": [], "errors": 0, "no_change": 0, "kinds": {}, "stuck": []}
+    log = {"console": [], "errors": 0, "no_change": 0, "kinds": {}, "stuck": [], "goto_s": []}
     async with async_api.async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         started = time.monotonic()
@@ -376,7 +378,8 @@ def test_8_sessions_making_50_filter_changes_at_once_see_what_a_solo_run_sees(se
     report("concurrency-browser", sessions=SESSIONS, changes=changes, distinct_views=len(keys),
            error_elements=log["errors"], console_errors=len(log["console"]), mismatches=len(mismatches),
            seconds=round(elapsed, 1), changes_by_kind=log["kinds"], widget_changes_without_url_change=log["no_change"],
-           runs_that_never_ended=len(log["stuck"]))
+           runs_that_never_ended=len(log["stuck"]),
+           slowest_link_loads_s=[round(s, 1) for s in sorted(log["goto_s"])[-5:]])
     assert len(log["stuck"]) <= 1, log["stuck"][1][:6000]
     assert changes == SESSIONS * CHANGES
     assert log["errors"] == 0 and log["console"] == [], log["console"][:5]

@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from pccspend import classify, vocab
+from pccspend.each import each
 from pccspend.money import NOT_STATED, gbp, money_columns
 
 LABELS = {
@@ -78,7 +79,7 @@ def display(frame: pl.DataFrame) -> pl.DataFrame:
         links = [source_link(s, loc) for s, loc in zip(out["source_id"], out["source_locator"])]
         out = out.with_columns(pl.Series("document", links, dtype=pl.String))
     if "theme" in out.columns:
-        out = out.with_columns(pl.col("theme").map_elements(theme_name, return_dtype=pl.String))
+        out = out.with_columns(each(out["theme"], theme_name))
     return out.with_columns(pl.col(pl.String).fill_null(""))
 
 
@@ -89,13 +90,13 @@ def label(column: str) -> str:
 def shown_text(frame: pl.DataFrame) -> pl.DataFrame:
     """Every cell of a displayed frame as the text a reader sees (money British style, a missing
     amount "not stated", nothing else ever "None"): what the widths are measured on."""
-    def text(column: str, dtype: pl.DataType) -> pl.Expr:
+    def text(column: str, dtype: pl.DataType) -> pl.Expr | pl.Series:
         if column in money_columns([column]):
-            return pl.col(column).map_elements(lambda v: gbp(v), return_dtype=pl.String, skip_nulls=False)
+            return each(frame[column], gbp)
         if column == "document":
             return pl.when(pl.col(column) != "").then(pl.lit(LINK_TEXT)).otherwise(pl.lit(""))
         if dtype.is_integer():
-            return pl.col(column).map_elements(lambda v: f"{v:,}", return_dtype=pl.String).fill_null("")
+            return each(frame[column], lambda v: "" if v is None else f"{v:,}")
         if dtype == pl.Date:
             return pl.col(column).dt.strftime("%-d %b %Y").fill_null("")
         if column.endswith("_share") or column == "share_of_spend":
