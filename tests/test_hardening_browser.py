@@ -254,8 +254,12 @@ async def _asettle(page, log: dict, timeout_s: float = 120) -> dict:
 async def _stuck(page) -> str:
     """What a page whose run never ended shows, and where every thread of the server is (also
     kept in test-artifacts/stuck-page-N.txt)."""
-    shown = await page.evaluate("""() => ({state: document.querySelector('[data-testid="stApp"]')
-        ?.getAttribute('data-test-script-state'), text: document.body.innerText.slice(0, 1500)})""")
+    try:  # a page still loading may not answer either
+        shown = await asyncio.wait_for(page.evaluate("""() => ({state: document.querySelector(
+            '[data-testid="stApp"]')?.getAttribute('data-test-script-state'),
+            text: document.body?.innerText.slice(0, 1500)})"""), timeout=20)
+    except (asyncio.TimeoutError, async_api.Error) as error:
+        shown = {"state": f"unread ({type(error).__name__})", "text": ""}
     parts = urlsplit(page.url)
     threads = await asyncio.to_thread(server_threads, f"{parts.scheme}://{parts.netloc}")
     text = f"{page.url}\nscript state: {shown['state']}\n{shown['text']}\n\n--- server ---\n{threads}"
@@ -314,6 +318,7 @@ async def _session(browser, base: str, n: int, log: dict) -> list[tuple[str, tup
     page = await context.new_page()
     watch_errors(page, base, lambda text: log["console"].append((n, text)))
     seen = []
+    step = 0
     try:
         for step in range(CHANGES):
             before = page.url
@@ -334,6 +339,10 @@ async def _session(browser, base: str, n: int, log: dict) -> list[tuple[str, tup
             log["errors"] += read["errors"]
             log["kinds"][kind] = log["kinds"].get(kind, 0) + 1
             seen.append((key_of(page.url), figures(read)))
+    except async_api.TimeoutError as error:
+        # A page that never loads, or never settles even loaded again: the server's thread stacks
+        # say why, in CI's output too (a deadlock froze the whole server once: pccspend/each.py).
+        raise AssertionError(f"session {n}, change {step}: {error}\n\n{await _stuck(page)}"[:12_000]) from error
     finally:
         await context.close()
     return seen
