@@ -132,7 +132,7 @@ def write_view(place: Path, tables: Iterable[Table], progress: Progress) -> dict
 def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
     """Each store's schema: its view over the table, and the macros the questions call. One
     transaction: a commit a statement wrote and synced the log ~100 times (0.2-1.7 s of a small build)."""
-    con.execute("begin")
+    con.begin()
     types: dict[str, str] = {}
     for store in sorted(stores, key=lambda s: s.name != BASE):  # the awards first: their types are the fillers'
         con.execute(f"create schema {ident(store.schema)}")
@@ -154,4 +154,4 @@ def _write_schemas(con: duckdb.DuckDBPyConnection, stores: list[Store]) -> None:
     columns = [spec.column for spec in FILTERS if spec.kind == LIST] + ["financial_year"]
     con.execute(macro_sql("_filter_values.sql"), {"columns": columns})
     con.execute(macro_sql("_totals_in_scope.sql"))
-    con.execute("commit")
+    con.commit()
